@@ -1,0 +1,144 @@
+"""Shared fixtures: one `db` fixture parametrised over SQLite and (when configured) PostgreSQL.
+
+Every DB-touching test takes `db` (directly or through `client`/`tokens`) and so runs on each
+engine. SQLite tests get a fresh copy of a migrated template file; PostgreSQL tests share one
+migrated database (VENDOR_MS_TEST_POSTGRES_URL) whose tables are truncated before each test, so
+tests can commit for real (concurrency, crash safety) and still start from empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from vendor_ms.access.caller import local_admin
+from vendor_ms.access.service import create_user
+from vendor_ms.db.engine import execute, is_postgres, migrate, open_database
+from vendor_ms.db.tables import TABLES
+
+POSTGRES_URL = os.environ.get("VENDOR_MS_TEST_POSTGRES_URL")
+ENGINES = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+REPO = Path(__file__).resolve().parents[1]
+CONTRACTS_DIR = REPO / "contracts"
+
+
+@dataclass
+class Database:
+    kind: str
+    url: str
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.kind == "postgres"
+
+
+def _run_in_thread(coro_fn: Callable[[], Awaitable[None]]) -> None:
+    """Run a coroutine to completion on a fresh loop in a thread (fixtures may be inside a loop)."""
+    import threading
+
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coro_fn())  # type: ignore[arg-type]
+        except BaseException as exc:  # re-raised in the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+
+    async def build() -> None:
+        async with open_database(f"sqlite:///{path}", auto_migrate=True):
+            pass
+
+    _run_in_thread(build)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> str:
+    """Reset the PostgreSQL test database to an empty, migrated schema once per session."""
+    assert POSTGRES_URL
+
+    async def build() -> None:
+        async with open_database(POSTGRES_URL, auto_migrate=False, pool_max_size=2):
+            await execute("DROP SCHEMA IF EXISTS public CASCADE")
+            await execute("CREATE SCHEMA public")
+            await migrate()
+
+    _run_in_thread(build)
+    return POSTGRES_URL
+
+
+async def _truncate_all() -> None:
+    names = ", ".join(t._meta.tablename for t in TABLES)
+    await execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=ENGINES)
+async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "vendor-ms.sqlite3"
+        shutil.copyfile(template, path)
+        url = f"sqlite:///{path}"
+        async with open_database(url, auto_migrate=False):
+            yield Database("sqlite", url)
+    else:
+        url = request.getfixturevalue("postgres_schema")
+        async with open_database(url, auto_migrate=False, pool_max_size=12) as engine:
+            assert is_postgres(engine)
+            await _truncate_all()
+            yield Database("postgres", url)
+
+
+@pytest.fixture
+async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app, in this test's event loop (so DB state is shared)."""
+    from vendor_ms.api.app import create_app
+    from vendor_ms.settings import load_settings
+
+    app = create_app(load_settings(database_url=db.url), manage_database=False)
+    # No app.lifespan(): with manage_database=False it does nothing, and entering it in a
+    # fixture would straddle two tasks.
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://vendor-ms.test") as http:
+        yield http
+
+
+TokenFactory = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+def make_token(db: Database) -> TokenFactory:
+    """`await make_token("vendor", vendor="yunke")` creates a user and returns its bearer secret."""
+    counter = 0
+
+    async def make(role: str, *, shops: list[str] | None = None, vendor: str | None = None, **kw: object) -> str:
+        nonlocal counter
+        counter += 1
+        issued = await create_user(
+            local_admin(),
+            name=f"{role}-{counter}",
+            role=role,
+            shops=shops,
+            vendor=vendor,
+            **kw,  # type: ignore[arg-type]
+        )
+        return issued.secret
+
+    return make

@@ -1,0 +1,1 @@
+"""Who may do what: users, bearer tokens, callers and their scope, and the audit trail."""

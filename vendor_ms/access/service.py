@@ -1,0 +1,207 @@
+"""Users and bearer tokens: creation, authentication, revocation.
+
+Secrets are 256 random bits, shown once; only their SHA-256 is stored. Authentication looks a
+token up by that hash and compares it again in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from vendor_ms.access import audit
+from vendor_ms.access.caller import ROLES, Caller, Role
+from vendor_ms.db.engine import transaction
+from vendor_ms.db.tables import ApiToken, User, UserShop
+from vendor_ms.errors import Conflict, FieldError, NotFound, Unauthenticated, ValidationFailed
+
+TOKEN_PREFIX = "vms_"  # noqa: S105 - a label, not a secret
+# last_used_at is refreshed at most this often, so reads do not turn into writes.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_secret() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)  # 32 bytes = 256 bits
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    secret: str
+    token_id: int
+    prefix: str
+    user_name: str
+
+
+def _check_user_scope(role: str, shops: list[str], vendor: str | None) -> list[FieldError]:
+    errors = []
+    if role not in ROLES:
+        errors.append(FieldError("role", f"must be one of {', '.join(ROLES)}"))
+    if role == "shop_owner" and not shops:
+        errors.append(FieldError("shops", "a shop owner needs at least one shop (--shop CODE)"))
+    if role != "shop_owner" and shops:
+        errors.append(FieldError("shops", f"only shop owners act for shops, not {role}"))
+    if role == "vendor" and not vendor:
+        errors.append(FieldError("vendor", "a vendor user needs its vendor (--vendor CODE)"))
+    if role != "vendor" and vendor:
+        errors.append(FieldError("vendor", f"only vendor users act for a vendor, not {role}"))
+    return errors
+
+
+async def create_user(
+    caller: Caller,
+    *,
+    name: str,
+    role: str,
+    shops: list[str] | None = None,
+    vendor: str | None = None,
+    expires_at: datetime | None = None,
+    label: str = "",
+) -> IssuedToken:
+    """Create a user and its first token; returns the secret, which is never retrievable again."""
+    caller.require_role("admin", action="creating users")
+    shops = sorted(set(shops or []))
+    errors = _check_user_scope(role, shops, vendor)
+    if not name.strip():
+        errors.append(FieldError("name", "must not be empty"))
+    if errors:
+        raise ValidationFailed(errors)
+    async with transaction():
+        if await User.exists().where(User.name == name).run():
+            raise Conflict(f"a user named {name!r} already exists")
+        user = User(name=name, role=role, vendor_code=vendor)
+        await user.save().run()
+        if shops:
+            await UserShop.insert(*(UserShop(owner=user.id, shop_code=code) for code in shops)).run()
+        await audit.record(
+            caller,
+            "user.create",
+            "user",
+            name,
+            shops=shops,
+            vendors=[vendor] if vendor else [],
+            detail={"role": role},
+        )
+        return await _issue_token(caller, user, expires_at=expires_at, label=label)
+
+
+async def create_token(
+    caller: Caller, *, user_name: str, expires_at: datetime | None = None, label: str = ""
+) -> IssuedToken:
+    caller.require_role("admin", action="creating tokens")
+    async with transaction():
+        user = await User.objects().where(User.name == user_name).first().run()
+        if user is None:
+            raise NotFound(f"no user named {user_name!r}")
+        return await _issue_token(caller, user, expires_at=expires_at, label=label)
+
+
+async def _issue_token(caller: Caller, user: User, *, expires_at: datetime | None, label: str) -> IssuedToken:
+    secret = new_secret()
+    token = ApiToken(
+        owner=user.id,
+        token_hash=hash_secret(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 8],
+        label=label,
+        expires_at=expires_at,
+    )
+    await token.save().run()
+    await audit.record(
+        caller,
+        "token.create",
+        "token",
+        token.prefix,
+        vendors=[user.vendor_code] if user.vendor_code else [],
+        detail={"user": user.name, "expires_at": expires_at.isoformat() if expires_at else None},
+    )
+    return IssuedToken(secret=secret, token_id=token.id, prefix=token.prefix, user_name=user.name)
+
+
+async def revoke_token(caller: Caller, prefix: str) -> int:
+    """Revoke every live token whose secret starts with `prefix` (at least 12 characters)."""
+    caller.require_role("admin", action="revoking tokens")
+    if len(prefix) < len(TOKEN_PREFIX) + 8:
+        raise ValidationFailed([FieldError("prefix", "give at least the first 12 characters of the token")])
+    short = len(TOKEN_PREFIX) + 8
+    # A whole secret names exactly one token; a prefix may name several (all are revoked).
+    match = ApiToken.token_hash == hash_secret(prefix) if len(prefix) > short else ApiToken.prefix == prefix
+    async with transaction():
+        rows = await ApiToken.select(ApiToken.id, ApiToken.prefix, ApiToken.owner.name).where(
+            match, ApiToken.revoked_at.is_null()
+        )
+        if not rows:
+            raise NotFound(f"no live token starts with {prefix[:12]!r}")
+        now = datetime.now(UTC)
+        for row in rows:
+            await ApiToken.update({ApiToken.revoked_at: now}).where(ApiToken.id == row["id"]).run()
+            await audit.record(caller, "token.revoke", "token", row["prefix"], detail={"user": row["owner.name"]})
+        return len(rows)
+
+
+async def authenticate(secret: str | None) -> Caller:
+    if not secret:
+        raise Unauthenticated("send a bearer token: Authorization: Bearer <token>")
+    digest = hash_secret(secret)
+    row = (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.token_hash,
+            ApiToken.expires_at,
+            ApiToken.revoked_at,
+            ApiToken.last_used_at,
+            ApiToken.owner.id,
+            ApiToken.owner.name,
+            ApiToken.owner.role,
+            ApiToken.owner.vendor_code,
+        )
+        .where(ApiToken.token_hash == digest)
+        .first()
+        .run()
+    )
+    # The lookup is by hash; compare again in constant time so timing tells nothing either way.
+    if row is None or not hmac.compare_digest(row["token_hash"], digest):
+        raise Unauthenticated("unknown token")
+    now = datetime.now(UTC)
+    if row["revoked_at"] is not None:
+        raise Unauthenticated("this token has been revoked")
+    if row["expires_at"] is not None and _aware(row["expires_at"]) <= now:
+        raise Unauthenticated("this token has expired")
+    last_used = row["last_used_at"]
+    if last_used is None or now - _aware(last_used) > LAST_USED_RESOLUTION:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"]).run()
+    shops: frozenset[str] = frozenset()
+    role: Role = row["owner.role"]
+    if role == "shop_owner":
+        shop_rows = await UserShop.select(UserShop.shop_code).where(UserShop.owner == row["owner.id"]).run()
+        shops = frozenset(r["shop_code"] for r in shop_rows)
+    return Caller(
+        user_id=row["owner.id"],
+        name=row["owner.name"],
+        role=role,
+        shop_codes=shops,
+        vendor_code=row["owner.vendor_code"],
+        token_id=row["id"],
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def list_tokens() -> list[dict[str, object]]:
+    return await ApiToken.select(
+        ApiToken.prefix,
+        ApiToken.label,
+        ApiToken.owner.name.as_alias("user"),
+        ApiToken.owner.role.as_alias("role"),
+        ApiToken.created_at,
+        ApiToken.expires_at,
+        ApiToken.revoked_at,
+        ApiToken.last_used_at,
+    ).order_by(ApiToken.id)

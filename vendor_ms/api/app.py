@@ -1,0 +1,85 @@
+"""The Litestar application: routes under /api/v1, OpenAPI at /schema, one error mapping."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import msgspec
+from litestar import Litestar, Router, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from vendor_ms import __version__
+from vendor_ms.api.auth import WriteRateLimiter, provide_caller, require_token
+from vendor_ms.api.problems import EXCEPTION_HANDLERS
+from vendor_ms.api.request import AppRequest
+from vendor_ms.contracts.controllers import ContractController, DirectoryController
+from vendor_ms.db.engine import open_database, pending_migrations
+from vendor_ms.settings import Settings, get_settings
+
+
+class Health(msgspec.Struct):
+    status: str
+    version: str
+    database: str
+
+
+API_V1_HANDLERS: list[Any] = [ContractController, DirectoryController]
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Litestar:
+    """Build the app. With `manage_database=False` the caller has already opened and bound the DB."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if not manage_database:
+            yield
+            return
+        async with open_database(settings.database_url, pool_max_size=settings.pg_pool_max_size):
+            pending = await pending_migrations()
+            if pending:
+                raise RuntimeError(
+                    f"the database has {len(pending)} pending migration(s): run `vendor-ms migrate` first"
+                )
+            yield
+
+    @get("/health", tags=["ops"], summary="Liveness and database check")
+    async def health() -> Health:
+        engine = "sqlite" if settings.is_sqlite else "postgresql"
+        return Health(status="ok", version=__version__, database=engine)
+
+    api_v1 = Router(
+        path="/api/v1",
+        route_handlers=API_V1_HANDLERS,
+        guards=[require_token],
+        dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
+        security=[{"bearer": []}],
+    )
+    return Litestar(
+        route_handlers=[health, api_v1],
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        request_max_body_size=settings.max_body_bytes,
+        state=State({"settings": settings, "write_limiter": WriteRateLimiter(settings.write_rate_limit_per_minute)}),
+        openapi_config=OpenAPIConfig(
+            title="vendor-ms",
+            version=__version__,
+            description="Vendor management for outsourced e-commerce customer service (客服外包). "
+            "Money is a decimal string; errors are RFC 9457 problem details.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", description="a vendor-ms API token")
+                }
+            ),
+        ),
+        request_class=AppRequest,
+        debug=False,
+    )

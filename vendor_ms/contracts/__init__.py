@@ -1,0 +1,1 @@
+"""Contracts, their versions (amendments), shops, vendors and the accounts bound to them."""

@@ -1,0 +1,69 @@
+"""HTTP routes of the contracts feature: decode, call one service, return a Struct."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+
+from vendor_ms.api.auth import ALL_ROLES, roles
+from vendor_ms.api.params import CallerDep, Limit, Offset, PathStr
+from vendor_ms.contracts import service
+from vendor_ms.contracts.schemas import AccountOut, ContractDetail, ContractSummary, ShopOut, VendorOut
+from vendor_ms.domain.contract import ContractDocument, parse_json
+from vendor_ms.pagination import Page, Window
+
+
+class ContractController(Controller):
+    path = "/contracts"
+    tags = ["contracts"]
+
+    @post(
+        "/",
+        opt=roles("admin", "shop_owner"),
+        summary="Create or amend a contract from its document",
+        description="201 when a contract or a new version was created, 200 when the document is unchanged, "
+        "422 listing every problem. `effective_from` dates an amendment (default: today in the "
+        "contract's timezone).",
+        status_code=201,
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        caller: CallerDep,
+        data: ContractDocument,
+        effective_from: date | None = None,
+    ) -> Response[ContractDetail]:
+        # Decode the raw body again with the collecting decoder: exact decimals, every problem.
+        doc = parse_json(await request.body())
+        outcome = await service.import_document(caller, doc, effective_from=effective_from)
+        detail = await service.get_contract(caller, outcome.code)
+        return Response(detail, status_code=200 if outcome.status == "unchanged" else 201)
+
+    @get("/", opt=roles(*ALL_ROLES), summary="Contracts in the caller's scope")
+    async def list(self, caller: CallerDep, limit: Limit = 100, offset: Offset = 0) -> Page[ContractSummary]:
+        return await service.list_contracts(caller, Window(limit, offset))
+
+    @get("/{code:str}", opt=roles(*ALL_ROLES), summary="One contract with its versions and accounts")
+    async def detail(self, caller: CallerDep, code: PathStr) -> ContractDetail:
+        return await service.get_contract(caller, code)
+
+
+class DirectoryController(Controller):
+    """Shops, vendors and accounts visible to the caller."""
+
+    path = "/"
+    tags = ["directory"]
+
+    @get("/shops", opt=roles(*ALL_ROLES))
+    async def shops(self, caller: CallerDep, limit: Limit = 100, offset: Offset = 0) -> Page[ShopOut]:
+        return await service.list_shops(caller, Window(limit, offset))
+
+    @get("/vendors", opt=roles(*ALL_ROLES))
+    async def vendors(self, caller: CallerDep, limit: Limit = 100, offset: Offset = 0) -> Page[VendorOut]:
+        return await service.list_vendors(caller, Window(limit, offset))
+
+    @get("/accounts", opt=roles(*ALL_ROLES))
+    async def accounts(self, caller: CallerDep, limit: Limit = 100, offset: Offset = 0) -> Page[AccountOut]:
+        return await service.list_accounts(caller, Window(limit, offset))

@@ -1,0 +1,1 @@
+"""Persistence: Piccolo tables, migrations, and binding them to the configured engine."""

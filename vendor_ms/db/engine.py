@@ -1,0 +1,143 @@
+"""Engines from `VENDOR_MS_DATABASE_URL`, binding tables to them, and running migrations.
+
+`sqlite:///relative.sqlite3`, `sqlite:////absolute/path.sqlite3` or `postgresql://...`.
+SQLite databases are migrated automatically when opened; PostgreSQL ones by `vendor-ms migrate`
+(the server refuses to start on a PostgreSQL schema with pending migrations).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+os.environ.setdefault("PICCOLO_CONF", "vendor_ms.db.piccolo_conf")
+
+# Concurrent writers wait this long for SQLite's lock instead of failing at once.
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+class DatabaseUrlError(ValueError):
+    pass
+
+
+def sqlite_path(url: str) -> Path:
+    if not url.startswith("sqlite:///"):
+        raise DatabaseUrlError(f"not a SQLite URL: {url!r} (expected sqlite:///path/to/file.sqlite3)")
+    path = url[len("sqlite:///") :]
+    if not path:
+        raise DatabaseUrlError("the SQLite URL names no file")
+    return Path(path)
+
+
+def engine_from_url(url: str, *, pool_max_size: int = 10) -> Engine:
+    if url.startswith("sqlite:"):
+        path = sqlite_path(url)
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresEngine(config={"dsn": url}, extra_nodes=None, log_queries=False)
+    raise DatabaseUrlError(f"unsupported database URL {url!r}: use sqlite:///path/to/file.sqlite3 or postgresql://...")
+
+
+def is_postgres(engine: Engine) -> bool:
+    return isinstance(engine, PostgresEngine)
+
+
+def bind(engine: Engine) -> None:
+    """Point every table (ours and Piccolo's migration table) and Piccolo's config at `engine`."""
+    from piccolo.apps.migrations.tables import Migration
+
+    from vendor_ms.db import piccolo_conf
+    from vendor_ms.db.tables import TABLES
+
+    piccolo_conf.DB = engine
+    for table in (*TABLES, Migration):
+        table._meta.db = engine  # type: ignore[attr-defined]
+
+
+async def pending_migrations() -> list[str]:
+    from piccolo.apps.migrations.commands.check import CheckMigrationManager
+
+    manager = CheckMigrationManager(app_name="vendor_ms")
+    rows = await manager.get_migration_statuses()
+    return [row.migration_id for row in rows if not row.has_ran]
+
+
+async def migrate() -> list[str]:
+    """Apply pending migrations; returns the ids applied.
+
+    Piccolo narrates on stdout; that is swallowed so commands whose stdout is data (a token,
+    an exported contract) stay clean. The ids applied are returned for the caller to report.
+    """
+    from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
+
+    with contextlib.redirect_stdout(io.StringIO()) as narration:
+        pending = await pending_migrations()
+        if pending:
+            manager = ForwardsMigrationManager(app_name="vendor_ms", migration_id="all", fake=False)
+            result = await manager.run()
+            if not result.success:
+                raise RuntimeError(f"migration failed: {result.message}\n{narration.getvalue()}")
+    return pending
+
+
+async def _prepare_sqlite(engine: SQLiteEngine) -> None:
+    # WAL lets readers go on while one writer writes; set once, it persists in the file.
+    await engine._run_in_new_connection("PRAGMA journal_mode=WAL")
+
+
+@asynccontextmanager
+async def open_database(
+    url: str, *, pool_max_size: int = 10, auto_migrate: bool | None = None
+) -> AsyncIterator[Engine]:
+    """Open (and for SQLite create and migrate) the database at `url`, bound to every table."""
+    engine = engine_from_url(url, pool_max_size=pool_max_size)
+    bind(engine)
+    if isinstance(engine, SQLiteEngine):
+        sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
+        await _prepare_sqlite(engine)
+        if auto_migrate is not False:
+            await migrate()
+    else:
+        assert isinstance(engine, PostgresEngine)
+        await engine.start_connection_pool(max_size=pool_max_size, min_size=1)
+        if auto_migrate:
+            await migrate()
+    try:
+        yield engine
+    finally:
+        if isinstance(engine, PostgresEngine):
+            await engine.close_connection_pool()
+
+
+def current_engine() -> Engine:
+    from vendor_ms.db.tables import Shop
+
+    return Shop._meta.db
+
+
+def transaction() -> Any:
+    """A write transaction on the bound engine (joins the current one when nested).
+
+    SQLite transactions start IMMEDIATE so two writers queue for the lock up front instead
+    of deadlocking on a lock upgrade halfway through.
+    """
+    engine = current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+async def execute(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Raw SQL with `{}` placeholders through the bound engine (and its current transaction)."""
+    from vendor_ms.db.tables import Shop
+
+    return await Shop.raw(sql, *args).run()  # type: ignore[no-any-return]

@@ -1,0 +1,145 @@
+"""Performance counts and the metrics derived from them (SPEC section 3).
+
+Vendors submit counts, never rates. A metric over any scope is the ratio of the sums of its
+numerator and denominator, kept as an exact `Fraction`; it is undefined (None) when the
+denominator is 0. Thresholds are compared against these fractions, never against floats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal, get_args
+
+import msgspec
+
+from vendor_ms.domain.money import round_fraction
+
+MetricName = Literal[
+    "reply_rate_3min",
+    "answer_rate_30s",
+    "avg_response_seconds",
+    "inquiry_conversion",
+    "satisfaction_rate",
+    "dispute_refund_rate",
+]
+METRIC_NAMES: tuple[str, ...] = get_args(MetricName)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordField:
+    """One field of a daily record: JSON key, Chinese CSV header, type and its upper bound."""
+
+    name: str
+    zh: str
+    kind: Literal["int", "decimal"]
+    places: int = 0  # decimal places kept exactly (decimals only)
+    not_above: str | None = None  # another field this one may not exceed
+
+
+# The counted fields of a daily record, in the order of SPEC section 3.
+RECORD_FIELDS: tuple[RecordField, ...] = (
+    RecordField("consultations", "咨询人数", "int"),
+    RecordField("unanswered_3min", "3分钟未人工回复人数", "int", not_above="consultations"),
+    RecordField("answered_30s", "30秒应答人数", "int", not_above="consultations"),
+    RecordField("response_seconds_total", "人工响应总时长", "decimal", places=3),
+    RecordField("responses", "人工响应次数", "int"),
+    RecordField("inquiries", "询单人数", "int"),
+    RecordField("paid_buyers", "询单最终付款人数", "int", not_above="inquiries"),
+    RecordField("sales_amount", "询单转化销售额", "decimal", places=2),
+    RecordField("orders", "订单数", "int"),
+    RecordField("dispute_refunds", "纠纷退款笔数", "int", not_above="orders"),
+    RecordField("surveys", "评价数", "int"),
+    RecordField("satisfied", "满意数", "int", not_above="surveys"),
+)
+COUNT_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in RECORD_FIELDS)
+
+
+class PerformanceTotals(msgspec.Struct, frozen=True, kw_only=True):
+    """Sums of every counted field over a scope (a contract and period, an account, a day)."""
+
+    consultations: int = 0
+    unanswered_3min: int = 0
+    answered_30s: int = 0
+    response_seconds_total: Decimal = Decimal(0)
+    responses: int = 0
+    inquiries: int = 0
+    paid_buyers: int = 0
+    sales_amount: Decimal = Decimal(0)
+    orders: int = 0
+    dispute_refunds: int = 0
+    surveys: int = 0
+    satisfied: int = 0
+    # distinct (account, date) with consultations > 0: the seat-days of SPEC 5.3
+    seat_days: int = 0
+    records: int = 0
+
+    @classmethod
+    def sum(cls, parts: Iterable[PerformanceTotals]) -> PerformanceTotals:
+        acc: dict[str, object] = {}
+        for part in parts:
+            for name in (*COUNT_FIELD_NAMES, "seat_days", "records"):
+                acc[name] = acc.get(name, 0) + getattr(part, name)  # type: ignore[operator]
+        return cls(**acc)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSpec:
+    name: str
+    zh: str
+    numerator: Callable[[PerformanceTotals], int | Decimal]
+    denominator: Callable[[PerformanceTotals], int]
+    higher_is_better: bool
+    is_rate: bool  # a share in [0, 1]; otherwise a quantity (seconds)
+    unit: str = ""
+
+
+METRICS: Mapping[str, MetricSpec] = {
+    m.name: m
+    for m in (
+        MetricSpec(
+            "reply_rate_3min",
+            "3分钟人工回复率",
+            lambda t: t.consultations - t.unanswered_3min,
+            lambda t: t.consultations,
+            True,
+            True,
+        ),
+        MetricSpec("answer_rate_30s", "30秒应答率", lambda t: t.answered_30s, lambda t: t.consultations, True, True),
+        MetricSpec(
+            "avg_response_seconds",
+            "平均人工响应时长",
+            lambda t: t.response_seconds_total,
+            lambda t: t.responses,
+            False,
+            False,
+            "s",
+        ),
+        MetricSpec("inquiry_conversion", "询单转化率", lambda t: t.paid_buyers, lambda t: t.inquiries, True, True),
+        MetricSpec("satisfaction_rate", "满意率", lambda t: t.satisfied, lambda t: t.surveys, True, True),
+        MetricSpec("dispute_refund_rate", "纠纷退款率", lambda t: t.dispute_refunds, lambda t: t.orders, False, True),
+    )
+}
+assert tuple(METRICS) == METRIC_NAMES
+
+
+def metric_value(totals: PerformanceTotals, name: str) -> Fraction | None:
+    """The exact value of one metric over `totals`; None when its denominator is 0."""
+    spec = METRICS[name]
+    denominator = spec.denominator(totals)
+    if denominator == 0:
+        return None
+    return Fraction(spec.numerator(totals)) / denominator
+
+
+def metric_values(totals: PerformanceTotals) -> dict[str, Fraction | None]:
+    return {name: metric_value(totals, name) for name in METRIC_NAMES}
+
+
+def decimal_text(value: Fraction | None, places: int = 6) -> str | None:
+    """A metric as a decimal string with `places` decimals (half-up), or None when undefined."""
+    if value is None:
+        return None
+    return f"{round_fraction(value, places):f}"
