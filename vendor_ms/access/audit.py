@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import msgspec
 
 from vendor_ms.access.caller import Caller
 from vendor_ms.db.tables import AuditEvent
+from vendor_ms.pagination import Page, Window
 
 
 async def record(
@@ -41,3 +43,64 @@ async def record(
 def _codes(codes: Iterable[str]) -> str:
     unique = sorted(set(codes))
     return f" {' '.join(unique)} " if unique else ""
+
+
+class AuditEventOut(msgspec.Struct, kw_only=True):
+    id: int
+    at: datetime
+    actor: str
+    role: str
+    action: str
+    entity: str
+    ref: str
+    shops: list[str]
+    vendors: list[str]
+    detail: dict[str, Any]
+
+
+# Finance reads everything billing-related, including who ran, issued, paid or voided what.
+_FINANCE_ACTIONS = ("billing.", "invoice.")
+
+
+async def list_events(caller: Caller, *, action: str | None, window: Window) -> Page[AuditEventOut]:
+    """Audit events in scope: admin all; shop owners their shops'; vendors their own actions;
+    finance the billing trail."""
+    clauses: list[Any] = []
+    if caller.role == "shop_owner":
+        shops = sorted(caller.shop_codes) or [""]
+        clause: Any = None
+        for code in shops:
+            # Codes are stored space-padded; shop codes cannot contain LIKE wildcards (% or _
+            # are outside the code pattern), so the code is matched literally.
+            match = AuditEvent.shop_codes.like(f"% {code} %")
+            clause = match if clause is None else clause | match
+        clauses.append(clause)
+    elif caller.role == "vendor":
+        clauses.append(AuditEvent.actor_id == caller.user_id)
+    elif caller.role == "finance":
+        prefixes = [AuditEvent.action.like(f"{p}%") for p in _FINANCE_ACTIONS]
+        clauses.append(prefixes[0] | prefixes[1])
+    if action:
+        clauses.append(AuditEvent.action == action)
+    query, count = AuditEvent.select(), AuditEvent.count()
+    for clause in clauses:
+        query, count = query.where(clause), count.where(clause)
+    rows = await query.order_by(AuditEvent.id, ascending=False).limit(window.limit).offset(window.offset)
+    return Page(
+        items=[
+            AuditEventOut(
+                id=r["id"],
+                at=r["at"],
+                actor=r["actor_name"],
+                role=r["actor_role"],
+                action=r["action"],
+                entity=r["entity"],
+                ref=r["entity_ref"],
+                shops=r["shop_codes"].split(),
+                vendors=r["vendor_codes"].split(),
+                detail=msgspec.json.decode(r["detail"]),
+            )
+            for r in rows
+        ],
+        total=await count,
+    )

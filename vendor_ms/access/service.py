@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ from vendor_ms.access import audit
 from vendor_ms.access.caller import ROLES, Caller, Role
 from vendor_ms.db.engine import transaction
 from vendor_ms.db.tables import ApiToken, User, UserShop
+from vendor_ms.domain.contract import CODE_PATTERN
 from vendor_ms.errors import Conflict, FieldError, NotFound, Unauthenticated, ValidationFailed
 
 TOKEN_PREFIX = "vms_"  # noqa: S105 - a label, not a secret
@@ -51,6 +53,9 @@ def _check_user_scope(role: str, shops: list[str], vendor: str | None) -> list[F
         errors.append(FieldError("vendor", "a vendor user needs its vendor (--vendor CODE)"))
     if role != "vendor" and vendor:
         errors.append(FieldError("vendor", f"only vendor users act for a vendor, not {role}"))
+    for code in [*shops, *([vendor] if vendor else [])]:
+        if not re.match(CODE_PATTERN, code):
+            errors.append(FieldError("shops" if code in shops else "vendor", f"{code!r} is not a valid code"))
     return errors
 
 

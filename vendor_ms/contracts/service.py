@@ -456,33 +456,3 @@ async def _accounts(clause: Any, window: Window) -> Page[AccountOut]:
         .offset(window.offset)
     )
     return Page(items=[AccountOut(**r) for r in rows], total=await count)
-
-
-# ---------------------------------------------------------------------------------------------
-# versions in force
-
-
-async def document_in_force(contract_id: int, day: date) -> tuple[int, ContractDocument, str]:
-    """(version, document, sha256) of the version in force on `day`.
-
-    The version in force is the highest-numbered one whose effective_from is on or before the
-    day; before the first amendment that is version 1.
-    """
-    # effective_from never decreases from one version to the next (import enforces it).
-    columns = (ContractVersion.version, ContractVersion.document, ContractVersion.document_sha256)
-    row = await (
-        ContractVersion.select(*columns)
-        .where(ContractVersion.contract == contract_id, ContractVersion.effective_from <= day)
-        .order_by(ContractVersion.version, ascending=False)
-        .first()
-    )
-    if row is None:
-        row = await (
-            ContractVersion.select(*columns)
-            .where(ContractVersion.contract == contract_id)
-            .order_by(ContractVersion.version)
-            .first()
-        )
-    if row is None:
-        raise NotFound(f"contract #{contract_id} has no versions")
-    return row["version"], from_canonical_json(row["document"]), row["document_sha256"]

@@ -5,9 +5,11 @@ contract document, the period, the summed performance counts of the period (SQL 
 taken the latest revision of every record and counted the seat-days), the period's incidents and
 any adjustments for earlier periods; `compute_invoice` returns every amount and every invoice line.
 
-Arithmetic: every product and proration is done as an exact `Fraction` and rounded once with
-`round2` (ROUND_HALF_UP to 0.01) exactly where SPEC 5 says `round2`, nowhere else. Threshold
-comparisons (bands, red lines, the pass ratio) are rational, never floating point.
+Arithmetic: every product is an exact Decimal product (`round2_product` traps any inexact
+step) and every proration an exact `Fraction`, each rounded once with `round2` (ROUND_HALF_UP to
+0.01) exactly where SPEC 5 says `round2`, nowhere else. Threshold comparisons (bands, red lines,
+the pass ratio) compare the metric's exact `Fraction` with the written Decimal, which Python does
+exactly; never floating point.
 
 Readings of SPEC 5 that the text leaves open (tested in tests/domain/test_billing.py):
 
@@ -39,8 +41,8 @@ from typing import Any
 import msgspec
 
 from vendor_ms.domain.contract import ContractDocument, Pricing, RedLine, Scorecard, ScorecardItem
-from vendor_ms.domain.metrics import METRIC_NAMES, PerformanceTotals, decimal_text, metric_value
-from vendor_ms.domain.money import ZERO, from_fen, money_str, round2, to_fen
+from vendor_ms.domain.metrics import METRIC_NAMES, PerformanceTotals, decimal_text, metric_values
+from vendor_ms.domain.money import ZERO, from_fen, money_str, round2, round2_product, to_fen
 from vendor_ms.domain.periods import Period, parse_period
 
 INCIDENT_KINDS = ("complaint", "praise", "violation", "inspection")
@@ -197,7 +199,7 @@ def _consultation_lines(pricing: Pricing, consultations: int) -> list[InvoiceLin
             ((i, t) for i, t in enumerate(tiers) if t.up_to is None or t.up_to >= consultations),
             (len(tiers) - 1, tiers[-1]),
         )
-        amount = round2(consultations * Fraction(tier.unit_price))
+        amount = round2_product(consultations, tier.unit_price)
         lines.append(
             InvoiceLine(
                 kind="consultations",
@@ -223,7 +225,7 @@ def _consultation_lines(pricing: Pricing, consultations: int) -> list[InvoiceLin
                 InvoiceLine(
                     kind="consultations",
                     description=(f"咨询量 consultations, tier {i + 1} ({span}): {count} × {_dec(tier.unit_price)}"),
-                    amount=round2(count * Fraction(tier.unit_price)),
+                    amount=round2_product(count, tier.unit_price),
                     quantity=str(count),
                     unit_price=_dec(tier.unit_price),
                 )
@@ -254,7 +256,7 @@ def _service_lines(
         InvoiceLine(
             kind="seats",
             description=f"坐席费 seat-days: {totals.seat_days} × {money_str(pricing.seat_day_fee)}",
-            amount=round2(totals.seat_days * Fraction(pricing.seat_day_fee)),
+            amount=round2_product(totals.seat_days, pricing.seat_day_fee),
             quantity=str(totals.seat_days),
             unit_price=money_str(pricing.seat_day_fee),
         )
@@ -265,7 +267,7 @@ def _service_lines(
             description=(
                 f"询单转化提成 commission: {money_str(totals.sales_amount)} × {_dec(pricing.commission_rate)}"
             ),
-            amount=round2(Fraction(totals.sales_amount) * Fraction(pricing.commission_rate)),
+            amount=round2_product(totals.sales_amount, pricing.commission_rate),
             quantity=money_str(totals.sales_amount),
             unit_price=_dec(pricing.commission_rate),
         )
@@ -297,21 +299,28 @@ def _applied_red_line(item: ScorecardItem, value: Fraction) -> RedLine | None:
     breached = [
         line
         for line in item.red_lines
-        if (line.below is not None and value < Fraction(line.below))
-        or (line.above is not None and value > Fraction(line.above))
+        if (line.below is not None and value < line.below) or (line.above is not None and value > line.above)
     ]
     # max() returns the first of equal maxima
     return max(breached, key=lambda line: line.penalty_rate) if breached else None
 
 
-def evaluate_scorecard(scorecard: Scorecard, totals: PerformanceTotals, incident_points: int) -> ScorecardResult:
+def evaluate_scorecard(
+    scorecard: Scorecard,
+    totals: PerformanceTotals,
+    incident_points: int,
+    values: dict[str, Fraction | None] | None = None,
+) -> ScorecardResult:
     """Points, score and ratio of the period; red lines are found but not priced (penalty 0).
 
-    Pricing a red line needs the service charges: see `apply_red_line_penalties`.
+    Pricing a red line needs the service charges: see `apply_red_line_penalties`. `values` are
+    the period's metric values when the caller has them already.
     """
+    if values is None:
+        values = metric_values(totals)
     items: list[ScorecardItemResult] = []
     for item in scorecard.items:
-        value = metric_value(totals, item.metric)
+        value = values[item.metric]
         if value is None:
             items.append(
                 ScorecardItemResult(
@@ -330,8 +339,8 @@ def evaluate_scorecard(scorecard: Scorecard, totals: PerformanceTotals, incident
             continue
         band_index: int | None = None
         for j, band in enumerate(item.bands):
-            if (band.at_least is not None and value >= Fraction(band.at_least)) or (
-                band.at_most is not None and value <= Fraction(band.at_most)
+            if (band.at_least is not None and value >= band.at_least) or (
+                band.at_most is not None and value <= band.at_most
             ):
                 band_index = j
                 break  # the first band met, in written order, wins
@@ -362,14 +371,14 @@ def evaluate_scorecard(scorecard: Scorecard, totals: PerformanceTotals, incident
         max_points=max_points,
         ratio=decimal_text(ratio),
         pass_ratio=_dec(scorecard.pass_ratio),
-        passed=ratio is not None and ratio >= Fraction(scorecard.pass_ratio),
+        passed=ratio is not None and ratio >= scorecard.pass_ratio,
     )
 
 
 def apply_red_line_penalties(result: ScorecardResult, service_charges: Decimal) -> ScorecardResult:
     """The same result with each breached item's penalty: round2(service_charges × penalty_rate)."""
     items = [
-        msgspec.structs.replace(item, penalty=round2(Fraction(service_charges) * Fraction(Decimal(item.penalty_rate))))
+        msgspec.structs.replace(item, penalty=round2_product(service_charges, Decimal(item.penalty_rate)))
         if item.penalty_rate is not None
         else item
         for item in result.items
@@ -383,9 +392,8 @@ def _period_incidents(incidents: Sequence[IncidentInput], period: Period) -> lis
     return sorted((i for i in incidents if i.date in period), key=lambda i: (i.date, i.ref))
 
 
-def _red_line_text(item: ScorecardItem, totals: PerformanceTotals) -> str:
+def _red_line_text(item: ScorecardItem, value: Fraction | None) -> str:
     """`< 0.80` or `> 0.02`: the applied red line of an evaluated item, for its description."""
-    value = metric_value(totals, item.metric)
     line = _applied_red_line(item, value) if value is not None else None
     if line is None:
         return ""
@@ -424,7 +432,10 @@ def compute_invoice(
     service_charges = sum((line.amount for line in lines), ZERO)
 
     incident_points = sum(i.points for i in incidents)
-    scorecard = apply_red_line_penalties(evaluate_scorecard(doc.scorecard, totals, incident_points), service_charges)
+    values = metric_values(totals)  # once per invoice: every later step reads these
+    scorecard = apply_red_line_penalties(
+        evaluate_scorecard(doc.scorecard, totals, incident_points, values), service_charges
+    )
 
     # Bonus (5.5): from the exact ratio, prorated, rounded once.
     bonus = ZERO
@@ -452,7 +463,7 @@ def compute_invoice(
                 InvoiceLine(
                     kind="penalty",
                     description=(
-                        f"红线扣款 red line {item.metric} {_red_line_text(written, totals)}: "
+                        f"红线扣款 red line {item.metric} {_red_line_text(written, values[item.metric])}: "
                         f"{money_str(service_charges)} × {item.penalty_rate}"
                     ),
                     amount=-item.penalty,
@@ -482,7 +493,7 @@ def compute_invoice(
     penalty_cap: Decimal | None = None
     penalties = penalties_uncapped
     if doc.penalties.cap_rate is not None:
-        penalty_cap = round2(Fraction(service_charges) * Fraction(doc.penalties.cap_rate))
+        penalty_cap = round2_product(service_charges, doc.penalties.cap_rate)
         if penalties_uncapped > penalty_cap:
             penalties = penalty_cap
             # Give back what the cap forgives, so the lines still sum to the net.
@@ -528,7 +539,7 @@ def compute_invoice(
         )
 
     net = net_before_adjustments + adjustment_total
-    tax = round2(Fraction(net) * Fraction(doc.tax_rate))
+    tax = round2_product(net, doc.tax_rate)
     total = net + tax
     assert sum((line.amount for line in lines), ZERO) == net, "invoice lines must sum to the net"
     return BillingComputation(
@@ -536,7 +547,7 @@ def compute_invoice(
         period_days=period_days,
         active_days=active_days,
         totals=totals,
-        metrics={name: decimal_text(metric_value(totals, name)) for name in METRIC_NAMES},
+        metrics={name: decimal_text(values[name]) for name in METRIC_NAMES},
         lines=lines,
         service_charges=service_charges,
         bonus=bonus,

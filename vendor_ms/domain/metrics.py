@@ -131,7 +131,10 @@ def metric_value(totals: PerformanceTotals, name: str) -> Fraction | None:
     denominator = spec.denominator(totals)
     if denominator == 0:
         return None
-    return Fraction(spec.numerator(totals)) / denominator
+    numerator = spec.numerator(totals)
+    if isinstance(numerator, int):
+        return Fraction(numerator, denominator)
+    return Fraction(numerator) / denominator
 
 
 def metric_values(totals: PerformanceTotals) -> dict[str, Fraction | None]:

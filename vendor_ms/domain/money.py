@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
+
+# Products of amounts and rates must be exact before the one rounding SPEC 5 allows; with this
+# context a product that would not fit raises instead of rounding silently.
+_EXACT = Context(prec=60, rounding=ROUND_HALF_UP, traps=[Inexact, InvalidOperation])
+_ROUND = Context(prec=60, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
 
 
 def round2(x: Decimal | Fraction | int) -> Decimal:
@@ -16,14 +21,23 @@ def round2(x: Decimal | Fraction | int) -> Decimal:
     return Decimal(x).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def round2_product(*factors: Decimal | int) -> Decimal:
+    """round2 of the exact product of decimals (e.g. `count × unit_price`, `net × tax_rate`)."""
+    product = Decimal(1)
+    for factor in factors:
+        product = _EXACT.multiply(product, factor)
+    return _ROUND.quantize(product, FEN)  # the one rounding: half up to the fen
+
+
 def round_fraction(x: Fraction, places: int) -> Decimal:
     """Round a rational exactly to `places` decimals, half away from zero (ROUND_HALF_UP).
 
-    Dividing into a Decimal first could round twice; this rounds the exact value once.
+    Dividing into a Decimal first could round twice; this rounds the exact value once, in
+    integers (a Fraction's denominator is always positive).
     """
-    scaled = abs(x) * 10**places
-    units = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
-    return Decimal(-units if x < 0 else units).scaleb(-places)
+    n, d = x.numerator, x.denominator
+    units = (2 * abs(n) * 10**places + d) // (2 * d)
+    return Decimal(-units if n < 0 else units).scaleb(-places)
 
 
 def to_fen(amount: Decimal) -> int:

@@ -20,11 +20,14 @@ INDEXES = (
     "CREATE INDEX incidents_contract_day ON incidents (contract, day)",
     "CREATE INDEX account_bindings_account_from ON account_bindings (account, active_from)",
     "CREATE INDEX invoices_contract_period ON invoices (contract, period)",
-    # At most one live (non-void) invoice per contract and period: a second billing run or a
-    # race can never produce two bills for the same month.
+    # At most one live (non-void) billing-run document per contract and period (a negative one
+    # is a credit note too; only void credit notes point at another invoice): a second billing
+    # run or a race can never produce two bills for the same month.
     "CREATE UNIQUE INDEX invoices_one_live_per_period ON invoices (contract, period)"
-    " WHERE kind = 'invoice' AND status <> 'void'",
+    " WHERE credit_note_for IS NULL AND status <> 'void'",
     "CREATE INDEX audit_events_actor ON audit_events (actor_id)",
+    # Deleting replaced drafts checks the self-reference per row; without this, a seq scan each.
+    "CREATE INDEX invoices_credit_note_for ON invoices (credit_note_for)",
 )
 
 

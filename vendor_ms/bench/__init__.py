@@ -1,0 +1,1 @@
+"""Benchmarks: the project's throughput measured against the floor of the underlying tool."""

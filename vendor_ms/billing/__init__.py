@@ -1,0 +1,1 @@
+"""Billing: incidents, billing runs, invoices and their lifecycle, live scorecards."""

@@ -1,0 +1,766 @@
+"""Billing services: incidents, billing runs, invoices and their lifecycle, live scorecards.
+
+The arithmetic is `vendor_ms.domain.billing`; this module gathers its inputs with set-based
+queries, stores what it computed (amounts in fen, lines and inputs as JSON) and enforces the
+lifecycle draft → issued → paid | void. Each public function owns its transaction:
+
+* a billing run writes all of its drafts or none, replaces drafts freely, never an issued
+  invoice, and carries "adjustment for <period> (<number>)" lines for earlier issued periods
+  whose data changed after they were issued (SPEC 5.8);
+* issuing takes the next number of the gapless yearly sequence inside the issuing transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from vendor_ms.access import audit
+from vendor_ms.access.caller import Caller
+from vendor_ms.billing.queries import period_incidents, period_totals, versions_in_force
+from vendor_ms.billing.schemas import (
+    BillingRunOut,
+    IncidentIn,
+    IncidentOut,
+    InvoiceOut,
+    InvoiceSummary,
+    ScorecardOut,
+)
+from vendor_ms.contracts.service import contract_scope, visible_contract
+from vendor_ms.db.engine import copy_rows, current_engine, execute, is_postgres, transaction
+from vendor_ms.db.tables import (
+    AccountBinding,
+    BillingRun,
+    Contract,
+    Incident,
+    Invoice,
+    InvoiceAdjustment,
+)
+from vendor_ms.domain.billing import (
+    AdjustmentInput,
+    BillingComputation,
+    InvoiceLine,
+    ScorecardResult,
+    compute_invoice,
+    inputs_sha256,
+    inputs_snapshot,
+)
+from vendor_ms.domain.metrics import PerformanceTotals
+from vendor_ms.domain.money import ZERO, from_fen, to_fen
+from vendor_ms.domain.periods import Period, parse_period, period_containing
+from vendor_ms.errors import Conflict, FieldError, NotFound, ValidationFailed
+from vendor_ms.pagination import Page, Window
+
+LIVE = ("issued", "paid")  # statuses of an invoice that has been billed and stands
+NUMBER_TIMEZONE = ZoneInfo("Asia/Shanghai")  # the yearly sequence follows the Chinese calendar year
+
+Progress = Callable[[int, int], None]
+
+
+def _period(text: str, field: str = "period") -> Period:
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise ValidationFailed([FieldError(field, str(exc))]) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# incidents
+
+
+async def record_incident(caller: Caller, data: IncidentIn) -> IncidentOut:
+    """Record an incident; it counts in the billing period of its date."""
+    contract = await visible_contract(caller, data.contract)
+    errors = []
+    if not contract["starts_on"] <= data.date <= contract["ends_on"]:
+        errors.append(
+            FieldError("date", f"must lie within the contract term {contract['starts_on']} – {contract['ends_on']}")
+        )
+    penalty_fen: int | None = None
+    if data.penalty_amount is not None:
+        penalty_fen = to_fen(Decimal(data.penalty_amount))
+    account_id: int | None = None
+    if data.account is not None:
+        binding = (
+            await AccountBinding.select(AccountBinding.account)
+            .where(AccountBinding.account.code == data.account, AccountBinding.contract == contract["id"])
+            .first()
+        )
+        if binding is None:
+            errors.append(FieldError("account", f"account {data.account!r} is not bound to contract {data.contract!r}"))
+        else:
+            account_id = binding["account"]
+    if errors:
+        raise ValidationFailed(errors)
+    async with transaction():
+        incident = Incident(
+            contract=contract["id"],
+            day=data.date,
+            account=account_id,
+            kind=data.kind,
+            points=data.points,
+            penalty_fen=penalty_fen,
+            note=data.note,
+            evidence_url=data.evidence_url or "",
+            created_by=caller.name,
+        )
+        await incident.save()
+        await audit.record(
+            caller,
+            "incident.create",
+            "incident",
+            f"#{incident.id}",
+            shops=[contract["shop_code"]],
+            vendors=[contract["vendor_code"]],
+            detail={"contract": data.contract, "date": data.date.isoformat(), "kind": data.kind, "points": data.points},
+        )
+    return (await _incidents(Incident.id == incident.id, Window(1, 0))).items[0]
+
+
+async def list_incidents(
+    caller: Caller, *, contract: str | None, period: str | None, window: Window
+) -> Page[IncidentOut]:
+    clauses: list[Any] = []
+    scope = contract_scope(caller)
+    if scope is not None:
+        clauses.append(Incident.contract.id.is_in(Contract.select(Contract.id).where(scope)))
+    if contract is not None:
+        row = await visible_contract(caller, contract)
+        clauses.append(Incident.contract == row["id"])
+    if period is not None:
+        p = _period(period)
+        clauses.extend([Incident.day >= p.start, Incident.day <= p.end])
+    where = None
+    for clause in clauses:
+        where = clause if where is None else where & clause
+    return await _incidents(where, window)
+
+
+async def _incidents(where: Any, window: Window) -> Page[IncidentOut]:
+    query = Incident.select(
+        Incident.id,
+        Incident.contract.code.as_alias("contract"),
+        Incident.day,
+        Incident.kind,
+        Incident.points,
+        Incident.account.code.as_alias("account"),
+        Incident.penalty_fen,
+        Incident.note,
+        Incident.evidence_url,
+        Incident.created_at,
+        Incident.created_by,
+    )
+    count = Incident.count()
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    rows = await query.order_by(Incident.day).order_by(Incident.id).limit(window.limit).offset(window.offset)
+    return Page(
+        items=[
+            IncidentOut(
+                id=r["id"],
+                contract=r["contract"],
+                date=r["day"],
+                kind=r["kind"],
+                points=r["points"],
+                account=r["account"],
+                penalty_amount=from_fen(r["penalty_fen"]) if r["penalty_fen"] is not None else None,
+                note=r["note"],
+                evidence_url=r["evidence_url"] or None,
+                created_at=r["created_at"],
+                created_by=r["created_by"],
+            )
+            for r in rows
+        ],
+        total=await count,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# computing a period
+
+
+class _Computed(msgspec.Struct):
+    contract_id: int
+    version: int
+    document_sha256: str
+    computation: BillingComputation
+    adjustments: list[AdjustmentInput]
+    targets: list[int]  # invoice ids the adjustments correct, parallel to `adjustments`
+    incidents: list[Any]
+
+
+async def _compute_period(
+    period: Period,
+    contract_ids: Iterable[int],
+    *,
+    adjustments: dict[int, list[tuple[AdjustmentInput, int]]] | None = None,
+) -> dict[int, _Computed]:
+    """Compute every listed contract's invoice for the period (None-free: contracts without an
+    active day are left out). Set-based: one query each for totals, incidents and versions."""
+    ids = sorted(set(contract_ids))
+    if not ids:
+        return {}
+    # The GROUP BY over the period's records is the one heavy query: it runs on a connection of
+    # its own (a fresh context has no transaction) while this one fetches and decodes contract
+    # versions. It reads committed records only, which is all a billing run ever bills.
+    totals_task = asyncio.create_task(
+        period_totals(period.cycle, period.start, period.end, ids), context=contextvars.Context()
+    )
+    try:
+        versions = await versions_in_force(ids, period.end)
+        incidents = await period_incidents(ids, period.start, period.end)
+    finally:
+        totals = await totals_task
+    computed: dict[int, _Computed] = {}
+    empty = PerformanceTotals()
+    for contract_id in ids:
+        version = versions[contract_id]
+        pending = (adjustments or {}).get(contract_id, [])
+        computation = compute_invoice(
+            version.document,
+            period,
+            totals.get(contract_id, empty),
+            incidents.get(contract_id, []),
+            [a for a, _ in pending],
+        )
+        if computation is None:
+            continue
+        computed[contract_id] = _Computed(
+            contract_id=contract_id,
+            version=version.version,
+            document_sha256=version.sha256,
+            computation=computation,
+            adjustments=[a for a, _ in pending],
+            targets=[t for _, t in pending],
+            incidents=incidents.get(contract_id, []),
+        )
+    return computed
+
+
+async def _pending_adjustments(contract_ids: list[int], before: date) -> dict[int, list[tuple[AdjustmentInput, int]]]:
+    """For each contract, earlier issued periods whose data changed after issue, recomputed.
+
+    The difference between the recomputed net (before adjustments) and what was billed for that
+    period (its issued net before adjustments plus adjustments for it already issued) becomes an
+    adjustment; drafts never count as billed, so re-running a billing run never doubles one.
+    """
+    if not contract_ids:
+        return {}
+    changed = await execute(
+        "SELECT i.id, i.contract, i.period, i.number, i.net_before_adjustments_fen FROM invoices i"
+        " WHERE i.credit_note_for IS NULL AND i.status IN ('issued', 'paid') AND i.period_end < {}"
+        " AND (EXISTS (SELECT 1 FROM daily_records r WHERE r.contract = i.contract"
+        "   AND r.day >= i.period_start AND r.day <= i.period_end AND r.updated_at > i.issued_at)"
+        "  OR EXISTS (SELECT 1 FROM incidents n WHERE n.contract = i.contract"
+        "   AND n.day >= i.period_start AND n.day <= i.period_end AND n.created_at > i.issued_at))"
+        " ORDER BY i.period_start",
+        before,
+    )
+    wanted = set(contract_ids)
+    changed = [row for row in changed if row["contract"] in wanted]
+    if not changed:
+        return {}
+    already: dict[int, int] = defaultdict(int)
+    for row in await InvoiceAdjustment.select(InvoiceAdjustment.target, InvoiceAdjustment.amount_fen).where(
+        InvoiceAdjustment.target.is_in([r["id"] for r in changed]),
+        InvoiceAdjustment.invoice.status.is_in(list(LIVE)),
+    ):
+        already[row["target"]] += row["amount_fen"]
+    by_period: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in changed:
+        by_period[row["period"]].append(row)
+    found: dict[int, list[tuple[AdjustmentInput, int]]] = defaultdict(list)
+    for label, rows in by_period.items():
+        recomputed = await _compute_period(parse_period(label), [r["contract"] for r in rows])
+        for row in rows:
+            result = recomputed.get(row["contract"])
+            now = result.computation.net_before_adjustments if result else ZERO
+            billed = from_fen(row["net_before_adjustments_fen"] + already[row["id"]])
+            adjustment = AdjustmentInput(
+                period=label, invoice_number=row["number"], recomputed_net=now, billed_net=billed
+            )
+            if adjustment.amount:
+                found[row["contract"]].append((adjustment, row["id"]))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# billing runs
+
+
+async def run_billing(caller: Caller, period_text: str, progress: Progress | None = None) -> BillingRunOut:
+    """Compute drafts for every contract with active days in the period, atomically."""
+    caller.require_role("admin", "finance", action="running billing")
+    period = _period(period_text)
+    started = datetime.now(UTC)
+    async with transaction():
+        if is_postgres(current_engine()):
+            # One billing run per period at a time; a second waits and then replaces drafts.
+            await execute("SELECT pg_advisory_xact_lock(hashtext({}))", f"vendor-ms:billing:{period.label}")
+        candidates = await Contract.select(
+            Contract.id, Contract.code, Contract.shop.code.as_alias("shop"), Contract.vendor.code.as_alias("vendor")
+        ).where(
+            Contract.billing_cycle == period.cycle, Contract.starts_on <= period.end, Contract.ends_on >= period.start
+        )
+        by_id = {row["id"]: row for row in candidates}
+        ids = sorted(by_id)
+        existing = await _lock_live_invoices(ids, period.label)
+        skipped = {cid for cid, status in existing.items() if status in LIVE}
+        # Drafts of the period are replaced freely, with their adjustment rows (explicitly:
+        # SQLite does not enforce ON DELETE CASCADE unless told to).
+        drafts = Invoice.select(Invoice.id).where(Invoice.period == period.label, Invoice.status == "draft")
+        await InvoiceAdjustment.delete().where(InvoiceAdjustment.invoice.is_in(drafts))
+        await Invoice.delete().where(Invoice.period == period.label, Invoice.status == "draft")
+        billable = [cid for cid in ids if cid not in skipped]
+        adjustments = await _pending_adjustments(billable, period.start)
+        computed = await _compute_period(period, billable, adjustments=adjustments)
+        run = BillingRun(period=period.label, started_by=caller.name, started_at=started)
+        await run.save()
+        invoice_ids = await _insert_drafts(run.id, period, computed, progress)
+        finished = datetime.now(UTC)
+        await BillingRun.update(
+            {
+                BillingRun.finished_at: finished,
+                BillingRun.contracts: len(ids),
+                BillingRun.drafts: len(invoice_ids),
+                BillingRun.skipped_issued: len(skipped),
+            }
+        ).where(BillingRun.id == run.id)
+        await audit.record(
+            caller,
+            "billing.run",
+            "billing_run",
+            f"#{run.id}",
+            shops=[by_id[c]["shop"] for c in computed],
+            vendors=[by_id[c]["vendor"] for c in computed],
+            detail={"period": period.label, "drafts": len(invoice_ids), "skipped_issued": len(skipped)},
+        )
+    return BillingRunOut(
+        id=run.id,
+        period=period.label,
+        contracts=len(ids),
+        drafts=len(invoice_ids),
+        skipped_issued=len(skipped),
+        invoice_ids=invoice_ids,
+        started_at=started,
+        finished_at=finished,
+    )
+
+
+async def _lock_live_invoices(contract_ids: list[int], period: str) -> dict[int, str]:
+    """Status of each contract's live (non-void) invoice of the period, locked against issuing."""
+    if not contract_ids:
+        return {}
+    query = Invoice.select(Invoice.contract, Invoice.status).where(
+        Invoice.period == period, Invoice.credit_note_for.is_null(), Invoice.status != "void"
+    )
+    if is_postgres(current_engine()):
+        query = query.lock_rows("UPDATE")
+    wanted = set(contract_ids)
+    return {row["contract"]: row["status"] for row in await query if row["contract"] in wanted}
+
+
+def _encode(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+_DRAFT_COLUMNS = (
+    "contract",
+    "contract_version",
+    "period",
+    "period_start",
+    "period_end",
+    "status",
+    "kind",
+    "billing_run",
+    "service_charges_fen",
+    "bonus_fen",
+    "penalties_fen",
+    "adjustments_fen",
+    "net_before_adjustments_fen",
+    "net_fen",
+    "tax_fen",
+    "total_fen",
+    "lines",
+    "scorecard",
+    "inputs",
+    "inputs_sha256",
+    "created_at",
+)
+
+
+async def _insert_drafts(
+    run_id: int, period: Period, computed: dict[int, _Computed], progress: Progress | None
+) -> list[int]:
+    now = datetime.now(UTC)
+    rows = []
+    total = len(computed)
+    for n, item in enumerate(computed.values(), 1):
+        c = item.computation
+        snapshot = inputs_snapshot(item.document_sha256, item.version, c, item.incidents, item.adjustments)
+        rows.append(
+            (
+                item.contract_id,
+                item.version,
+                period.label,
+                period.start,
+                period.end,
+                "draft",
+                c.kind,
+                run_id,
+                to_fen(c.service_charges),
+                to_fen(c.bonus),
+                to_fen(c.penalties),
+                to_fen(c.adjustments),
+                to_fen(c.net_before_adjustments),
+                to_fen(c.net),
+                to_fen(c.tax),
+                to_fen(c.total),
+                _encode(c.lines),
+                _encode(c.scorecard),
+                _encode(snapshot),
+                inputs_sha256(snapshot),
+                now,
+            )
+        )
+        if progress and (n % 100 == 0 or n == total):
+            progress(n, total)
+    await copy_rows("invoices", _DRAFT_COLUMNS, rows)
+    ids = {
+        row["contract"]: row["id"]
+        for row in await Invoice.select(Invoice.id, Invoice.contract).where(Invoice.billing_run == run_id)
+    }
+    adjustments = [
+        (ids[item.contract_id], target, to_fen(adj.amount))
+        for item in computed.values()
+        for adj, target in zip(item.adjustments, item.targets, strict=True)
+        if adj.amount
+    ]
+    if adjustments:
+        await copy_rows("invoice_adjustments", ("invoice", "target", "amount_fen"), adjustments)
+    return [ids[contract_id] for contract_id in computed]
+
+
+# ---------------------------------------------------------------------------------------------
+# invoices
+
+
+def _invoice_scope(caller: Caller) -> Any:
+    if caller.sees_everything:
+        return None
+    if caller.role == "shop_owner":
+        return Invoice.contract.shop.code.is_in(sorted(caller.shop_codes) or [""])
+    return Invoice.contract.vendor.code == (caller.vendor_code or "")
+
+
+_SUMMARY = (
+    Invoice.id,
+    Invoice.number,
+    Invoice.contract.code.as_alias("contract"),
+    Invoice.contract.shop.code.as_alias("shop"),
+    Invoice.contract.vendor.code.as_alias("vendor"),
+    Invoice.period,
+    Invoice.status,
+    Invoice.kind,
+    Invoice.net_fen,
+    Invoice.tax_fen,
+    Invoice.total_fen,
+)
+
+
+def _summary(row: dict[str, Any]) -> InvoiceSummary:
+    return InvoiceSummary(
+        id=row["id"],
+        number=row["number"],
+        contract=row["contract"],
+        shop=row["shop"],
+        vendor=row["vendor"],
+        period=row["period"],
+        status=row["status"],
+        kind=row["kind"],
+        net=from_fen(row["net_fen"]),
+        tax=from_fen(row["tax_fen"]),
+        total=from_fen(row["total_fen"]),
+    )
+
+
+async def list_invoices(
+    caller: Caller,
+    *,
+    period: str | None = None,
+    contract: str | None = None,
+    status: str | None = None,
+    window: Window,
+) -> Page[InvoiceSummary]:
+    clauses: list[Any] = [c for c in [_invoice_scope(caller)] if c is not None]
+    if period is not None:
+        clauses.append(Invoice.period == _period(period).label)
+    if contract is not None:
+        clauses.append(Invoice.contract.code == contract)
+    if status is not None:
+        clauses.append(Invoice.status == status)
+    query, count = Invoice.select(*_SUMMARY), Invoice.count()
+    for clause in clauses:
+        query, count = query.where(clause), count.where(clause)
+    rows = (
+        await query.order_by(Invoice.period)
+        .order_by(Invoice.contract.code)
+        .order_by(Invoice.id)
+        .limit(window.limit)
+        .offset(window.offset)
+    )
+    return Page(items=[_summary(r) for r in rows], total=await count)
+
+
+async def _invoice_row(caller: Caller, invoice_id: int, *, lock: bool = False) -> dict[str, Any]:
+    query = Invoice.select(
+        *Invoice.all_columns(exclude=[Invoice.pdf]),
+        Invoice.contract.code.as_alias("contract_code"),
+        Invoice.contract.shop.code.as_alias("shop"),
+        Invoice.contract.vendor.code.as_alias("vendor"),
+        Invoice.contract.timezone.as_alias("timezone"),
+        Invoice.credit_note_for.number.as_alias("credit_note_for_number"),
+    ).where(Invoice.id == invoice_id)
+    scope = _invoice_scope(caller)
+    if scope is not None:
+        query = query.where(scope)
+    if lock and is_postgres(current_engine()):
+        query = query.lock_rows("UPDATE", of=(Invoice,))
+    row = await query.first()
+    if row is None:
+        raise NotFound(f"no invoice {invoice_id}")
+    return row  # type: ignore[no-any-return]
+
+
+def _invoice_out(row: dict[str, Any]) -> InvoiceOut:
+    return InvoiceOut(
+        id=row["id"],
+        number=row["number"],
+        contract=row["contract_code"],
+        shop=row["shop"],
+        vendor=row["vendor"],
+        period=row["period"],
+        status=row["status"],
+        kind=row["kind"],
+        net=from_fen(row["net_fen"]),
+        tax=from_fen(row["tax_fen"]),
+        total=from_fen(row["total_fen"]),
+        contract_version=row["contract_version"],
+        period_start=row["period_start"],
+        period_end=row["period_end"],
+        lines=msgspec.json.decode(row["lines"], type=list[InvoiceLine]),
+        service_charges=from_fen(row["service_charges_fen"]),
+        bonus=from_fen(row["bonus_fen"]),
+        penalties=from_fen(row["penalties_fen"]),
+        adjustments=from_fen(row["adjustments_fen"]),
+        scorecard=msgspec.json.decode(row["scorecard"], type=ScorecardResult),
+        inputs=msgspec.json.decode(row["inputs"]),
+        inputs_sha256=row["inputs_sha256"],
+        credit_note_for=row["credit_note_for_number"],
+        void_reason=row["void_reason"],
+        created_at=row["created_at"],
+        issued_at=row["issued_at"],
+        paid_at=row["paid_at"],
+        voided_at=row["voided_at"],
+        pdf_sha256=row["pdf_sha256"],
+    )
+
+
+async def get_invoice(caller: Caller, invoice_id: int) -> InvoiceOut:
+    return _invoice_out(await _invoice_row(caller, invoice_id))
+
+
+async def _next_number(year: int) -> str:
+    """The next number of the gapless yearly sequence; call inside the issuing transaction.
+
+    The UPDATE row-locks the year's counter until the transaction ends, so concurrent issuers
+    queue and a rolled-back issue gives its number back.
+    """
+    bump = "UPDATE invoice_sequences SET last_number = last_number + 1 WHERE year = {} RETURNING last_number"
+    rows = await execute(bump, year)
+    if not rows:
+        await execute(
+            "INSERT INTO invoice_sequences (year, last_number) VALUES ({}, 0) ON CONFLICT (year) DO NOTHING", year
+        )
+        rows = await execute(bump, year)
+    return f"VMS-{year}-{int(rows[0]['last_number']):06d}"
+
+
+def _require_status(row: dict[str, Any], allowed: tuple[str, ...], action: str) -> None:
+    if row["status"] not in allowed:
+        what = row["number"] or f"draft {row['id']}"
+        raise Conflict(f"cannot {action} invoice {what}: it is {row['status']}")
+
+
+async def issue_invoice(caller: Caller, invoice_id: int) -> InvoiceOut:
+    """draft → issued: number, issue time and the PDF (rendered once, hashed) in one transaction."""
+    caller.require_role("admin", "finance", action="issuing invoices")
+    async with transaction():
+        row = await _invoice_row(caller, invoice_id, lock=True)
+        _require_status(row, ("draft",), "issue")
+        now = datetime.now(UTC)
+        number = await _next_number(now.astimezone(NUMBER_TIMEZONE).year)
+        await Invoice.update(
+            {Invoice.status: "issued", Invoice.number: number, Invoice.issued_at: now, Invoice.issued_by: caller.name}
+        ).where(Invoice.id == invoice_id)
+        issued = await _invoice_row(caller, invoice_id)
+        await _store_pdf(issued)
+        await audit.record(
+            caller,
+            "invoice.issue",
+            "invoice",
+            number,
+            shops=[row["shop"]],
+            vendors=[row["vendor"]],
+            detail={"id": invoice_id, "period": row["period"], "total": str(from_fen(row["total_fen"]))},
+        )
+        return _invoice_out(await _invoice_row(caller, invoice_id))
+
+
+async def pay_invoice(caller: Caller, invoice_id: int) -> InvoiceOut:
+    caller.require_role("admin", "finance", action="marking invoices paid")
+    async with transaction():
+        row = await _invoice_row(caller, invoice_id, lock=True)
+        _require_status(row, ("issued",), "mark paid")
+        if row["credit_note_for"] is not None:
+            raise Conflict(f"{row['number']} is the credit note of a void; there is nothing to pay")
+        await Invoice.update({Invoice.status: "paid", Invoice.paid_at: datetime.now(UTC)}).where(
+            Invoice.id == invoice_id
+        )
+        await audit.record(
+            caller, "invoice.pay", "invoice", row["number"], shops=[row["shop"]], vendors=[row["vendor"]]
+        )
+        return _invoice_out(await _invoice_row(caller, invoice_id))
+
+
+async def void_invoice(caller: Caller, invoice_id: int, reason: str) -> InvoiceOut:
+    """issued|paid → void, with a credit note (issued at once) that reverses it; returns the note."""
+    caller.require_role("admin", "finance", action="voiding invoices")
+    if not reason.strip():
+        raise ValidationFailed([FieldError("reason", "a void needs a reason")])
+    async with transaction():
+        row = await _invoice_row(caller, invoice_id, lock=True)
+        _require_status(row, LIVE, "void")
+        if row["credit_note_for"] is not None:
+            raise Conflict(f"{row['number']} is the credit note of a void; it cannot be voided")
+        now = datetime.now(UTC)
+        await Invoice.update(
+            {Invoice.status: "void", Invoice.voided_at: now, Invoice.void_reason: reason.strip()}
+        ).where(Invoice.id == invoice_id)
+        number = await _next_number(now.astimezone(NUMBER_TIMEZONE).year)
+        lines = [
+            InvoiceLine(
+                kind="credit",
+                description=f"冲销 credit for {row['number']}: {reason.strip()}",
+                amount=-from_fen(row["net_fen"]),
+                invoice_number=row["number"],
+                period=row["period"],
+            )
+        ]
+        note = Invoice(
+            contract=row["contract"],
+            contract_version=row["contract_version"],
+            period=row["period"],
+            period_start=row["period_start"],
+            period_end=row["period_end"],
+            status="issued",
+            kind="credit_note",
+            number=number,
+            credit_note_for=invoice_id,
+            service_charges_fen=-row["service_charges_fen"],
+            bonus_fen=-row["bonus_fen"],
+            penalties_fen=-row["penalties_fen"],
+            adjustments_fen=-row["adjustments_fen"],
+            net_before_adjustments_fen=-row["net_before_adjustments_fen"],
+            net_fen=-row["net_fen"],
+            tax_fen=-row["tax_fen"],
+            total_fen=-row["total_fen"],
+            lines=_encode(lines),
+            scorecard=row["scorecard"],
+            inputs=row["inputs"],
+            inputs_sha256=row["inputs_sha256"],
+            issued_at=now,
+            issued_by=caller.name,
+            void_reason=reason.strip(),
+        )
+        await note.save()
+        await _store_pdf(await _invoice_row(caller, note.id))
+        await audit.record(
+            caller,
+            "invoice.void",
+            "invoice",
+            row["number"],
+            shops=[row["shop"]],
+            vendors=[row["vendor"]],
+            detail={"reason": reason.strip(), "credit_note": number},
+        )
+        return _invoice_out(await _invoice_row(caller, note.id))
+
+
+async def _store_pdf(row: dict[str, Any]) -> None:
+    """Render an issued document once and keep its bytes and SHA-256 forever."""
+    from vendor_ms.billing.documents import render_invoice_pdf
+
+    pdf = await render_invoice_pdf(_invoice_out(row))
+    import hashlib
+
+    await Invoice.update({Invoice.pdf: pdf, Invoice.pdf_sha256: hashlib.sha256(pdf).hexdigest()}).where(
+        Invoice.id == row["id"]
+    )
+
+
+async def invoice_pdf(caller: Caller, invoice_id: int) -> tuple[bytes, InvoiceOut]:
+    """The stored PDF of an issued document, or a draft rendered now (marked 草稿 DRAFT)."""
+    row = await _invoice_row(caller, invoice_id)
+    invoice = _invoice_out(row)
+    if row["status"] == "draft":
+        from vendor_ms.billing.documents import render_invoice_pdf
+
+        return await render_invoice_pdf(invoice), invoice
+    stored = await Invoice.select(Invoice.pdf).where(Invoice.id == invoice_id).first()
+    pdf = stored["pdf"] if stored else None
+    if pdf is None:  # pragma: no cover - issue always stores one
+        raise NotFound(f"invoice {row['number']} has no stored PDF")
+    return bytes(pdf), invoice
+
+
+# ---------------------------------------------------------------------------------------------
+# live scorecards
+
+
+async def live_scorecard(caller: Caller, code: str, period_text: str | None) -> ScorecardOut:
+    """The scorecard of any period, open or closed, computed from the data as it is now."""
+    contract = await visible_contract(caller, code)
+    if period_text is None:
+        today = datetime.now(ZoneInfo(contract["timezone"])).date()
+        period = period_containing(today, contract["billing_cycle"])
+    else:
+        period = _period(period_text)
+        if period.cycle != contract["billing_cycle"]:
+            raise ValidationFailed(
+                [
+                    FieldError(
+                        "period",
+                        f"contract {code} is billed {contract['billing_cycle']}: give a period of that cycle",
+                    )
+                ]
+            )
+    computed = (await _compute_period(period, [contract["id"]])).get(contract["id"])
+    if computed is None:
+        raise ValidationFailed([FieldError("period", f"contract {code} has no active day in {period.label}")])
+    return ScorecardOut(
+        contract=code,
+        period=period.label,
+        contract_version=computed.version,
+        active_days=computed.computation.active_days,
+        metrics=computed.computation.metrics,
+        scorecard=computed.computation.scorecard,
+    )
