@@ -25,7 +25,7 @@ import msgspec
 
 from vendor_ms.access import audit
 from vendor_ms.access.caller import Caller
-from vendor_ms.billing.queries import period_incidents, period_totals, versions_in_force
+from vendor_ms.billing.queries import period_incidents, versions_in_force
 from vendor_ms.billing.schemas import (
     BillingRunOut,
     IncidentIn,
@@ -58,6 +58,7 @@ from vendor_ms.domain.money import ZERO, from_fen, to_fen
 from vendor_ms.domain.periods import Period, parse_period, period_containing
 from vendor_ms.errors import Conflict, FieldError, NotFound, ValidationFailed
 from vendor_ms.pagination import Page, Window
+from vendor_ms.performance.queries import contract_totals
 
 LIVE = ("issued", "paid")  # statuses of an invoice that has been billed and stands
 NUMBER_TIMEZONE = ZoneInfo("Asia/Shanghai")  # the yearly sequence follows the Chinese calendar year
@@ -187,7 +188,7 @@ async def _incidents(where: Any, window: Window) -> Page[IncidentOut]:
 # computing a period
 
 
-class _Computed(msgspec.Struct):
+class Computed(msgspec.Struct):
     contract_id: int
     version: int
     document_sha256: str
@@ -197,12 +198,12 @@ class _Computed(msgspec.Struct):
     incidents: list[Any]
 
 
-async def _compute_period(
+async def compute_period(
     period: Period,
     contract_ids: Iterable[int],
     *,
     adjustments: dict[int, list[tuple[AdjustmentInput, int]]] | None = None,
-) -> dict[int, _Computed]:
+) -> dict[int, Computed]:
     """Compute every listed contract's invoice for the period (None-free: contracts without an
     active day are left out). Set-based: one query each for totals, incidents and versions."""
     ids = sorted(set(contract_ids))
@@ -211,15 +212,13 @@ async def _compute_period(
     # The GROUP BY over the period's records is the one heavy query: it runs on a connection of
     # its own (a fresh context has no transaction) while this one fetches and decodes contract
     # versions. It reads committed records only, which is all a billing run ever bills.
-    totals_task = asyncio.create_task(
-        period_totals(period.cycle, period.start, period.end, ids), context=contextvars.Context()
-    )
+    totals_task = asyncio.create_task(contract_totals(ids, period.start, period.end), context=contextvars.Context())
     try:
         versions = await versions_in_force(ids, period.end)
         incidents = await period_incidents(ids, period.start, period.end)
     finally:
         totals = await totals_task
-    computed: dict[int, _Computed] = {}
+    computed: dict[int, Computed] = {}
     empty = PerformanceTotals()
     for contract_id in ids:
         version = versions[contract_id]
@@ -233,7 +232,7 @@ async def _compute_period(
         )
         if computation is None:
             continue
-        computed[contract_id] = _Computed(
+        computed[contract_id] = Computed(
             contract_id=contract_id,
             version=version.version,
             document_sha256=version.sha256,
@@ -279,7 +278,7 @@ async def _pending_adjustments(contract_ids: list[int], before: date) -> dict[in
         by_period[row["period"]].append(row)
     found: dict[int, list[tuple[AdjustmentInput, int]]] = defaultdict(list)
     for label, rows in by_period.items():
-        recomputed = await _compute_period(parse_period(label), [r["contract"] for r in rows])
+        recomputed = await compute_period(parse_period(label), [r["contract"] for r in rows])
         for row in rows:
             result = recomputed.get(row["contract"])
             now = result.computation.net_before_adjustments if result else ZERO
@@ -321,7 +320,7 @@ async def run_billing(caller: Caller, period_text: str, progress: Progress | Non
         await Invoice.delete().where(Invoice.period == period.label, Invoice.status == "draft")
         billable = [cid for cid in ids if cid not in skipped]
         adjustments = await _pending_adjustments(billable, period.start)
-        computed = await _compute_period(period, billable, adjustments=adjustments)
+        computed = await compute_period(period, billable, adjustments=adjustments)
         run = BillingRun(period=period.label, started_by=caller.name, started_at=started)
         await run.save()
         invoice_ids = await _insert_drafts(run.id, period, computed, progress)
@@ -398,7 +397,7 @@ _DRAFT_COLUMNS = (
 
 
 async def _insert_drafts(
-    run_id: int, period: Period, computed: dict[int, _Computed], progress: Progress | None
+    run_id: int, period: Period, computed: dict[int, Computed], progress: Progress | None
 ) -> list[int]:
     now = datetime.now(UTC)
     rows = []
@@ -753,7 +752,7 @@ async def live_scorecard(caller: Caller, code: str, period_text: str | None) -> 
                     )
                 ]
             )
-    computed = (await _compute_period(period, [contract["id"]])).get(contract["id"])
+    computed = (await compute_period(period, [contract["id"]])).get(contract["id"])
     if computed is None:
         raise ValidationFailed([FieldError("period", f"contract {code} has no active day in {period.label}")])
     return ScorecardOut(

@@ -109,6 +109,8 @@ def _type_name(t: mi.Type) -> str:
 
 
 def _check(value: object, t: mi.Type, path: str, errors: list[FieldError]) -> None:
+    while isinstance(t, mi.Metadata):  # descriptions and examples wrap the real type
+        t = t.type
     if isinstance(t, mi.AnyType):
         return
     if isinstance(t, mi.UnionType):

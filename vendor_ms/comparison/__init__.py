@@ -1,0 +1,1 @@
+"""Vendor comparison: a shop's vendors side by side, with the category benchmark."""

@@ -1,0 +1,1 @@
+"""Reports: the four PDF documents assembled from the database (views) and written to files."""
