@@ -22,9 +22,11 @@ ISSUE_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
 async def contract_version_document(contract_code: str, version: int) -> ContractDocument:
-    row = await ContractVersion.select(ContractVersion.document).where(
-        ContractVersion.contract.code == contract_code, ContractVersion.version == version
-    ).first()
+    row = (
+        await ContractVersion.select(ContractVersion.document)
+        .where(ContractVersion.contract.code == contract_code, ContractVersion.version == version)
+        .first()
+    )
     if row is None:
         raise NotFound(f"contract {contract_code!r} has no version {version}")
     return from_canonical_json(row["document"])

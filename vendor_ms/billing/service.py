@@ -497,11 +497,16 @@ async def list_invoices(
     period: str | None = None,
     contract: str | None = None,
     status: str | None = None,
+    within: Period | None = None,
     window: Window,
 ) -> Page[InvoiceSummary]:
+    """Invoices in scope; `period` matches one billing period, `within` every period inside a
+    date range (a month's daily and weekly invoices too)."""
     clauses: list[Any] = [c for c in [_invoice_scope(caller)] if c is not None]
     if period is not None:
         clauses.append(Invoice.period == _period(period).label)
+    if within is not None:
+        clauses.extend([Invoice.period_start >= within.start, Invoice.period_end <= within.end])
     if contract is not None:
         clauses.append(Invoice.contract.code == contract)
     if status is not None:

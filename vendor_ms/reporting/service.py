@@ -178,13 +178,14 @@ async def comparison_view(caller: Caller, shop_code: str, period_text: str, peri
 
 
 async def summary_view(caller: Caller, period_text: str) -> v.SummaryView:
-    """Every invoice of the period, totals by vendor, shop and status, and the adjustments."""
+    """Every invoice of the period (for a month: its daily and weekly invoices too), totals by
+    vendor, shop and status, and the adjustments they carry."""
     caller.require_role("admin", "finance", action="the finance summary")
     period = _period(period_text)
     rows: list[Any] = []
     offset = 0
     while True:
-        page = await list_invoices(caller, period=period.label, window=Window(MAX_LIMIT, offset))
+        page = await list_invoices(caller, within=period, window=Window(MAX_LIMIT, offset))
         rows.extend(page.items)
         offset += MAX_LIMIT
         if offset >= page.total:
@@ -211,7 +212,7 @@ async def summary_view(caller: Caller, period_text: str) -> v.SummaryView:
         InvoiceAdjustment.invoice.contract.code.as_alias("contract"),
         InvoiceAdjustment.target.period.as_alias("target_period"),
         InvoiceAdjustment.target.number.as_alias("target_number"),
-    ).where(InvoiceAdjustment.invoice.period == period.label):
+    ).where(InvoiceAdjustment.invoice.period_start >= period.start, InvoiceAdjustment.invoice.period_end <= period.end):
         adjustments.append(
             v.SummaryAdjustmentRow(
                 invoice_number=adj["number"],
