@@ -176,7 +176,11 @@ class DailyRecordRevision(Table, tablename="daily_record_revisions"):
 
 
 class DailyRecord(Table, tablename="daily_records"):
-    """The latest revision of each account-day: what metrics and billing read."""
+    """The latest revision of each account-day: what metrics and billing read.
+
+    Written only by ingestion, together with the revision it copies; on PostgreSQL its references
+    are checked on daily_record_revisions alone (migration 2026-11-23T05:00).
+    """
 
     id = Serial(primary_key=True)
     account = ForeignKey[Account](Account, on_delete=OnDelete.restrict)

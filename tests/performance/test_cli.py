@@ -1,0 +1,66 @@
+"""`vendor-ms ingest FILE.csv`: as a vendor token, or for a vendor as the local operator (SQLite file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support import CONTRACTS_DIR
+from vendor_ms.cli import main
+from vendor_ms.domain.performance import csv_header
+
+ROWS = [
+    'pdd-mm:yk01,2026/3/1,"1,200",30,900,"1,234.5",1000,400,150,"12,345.67",140,2,80,76',
+    "pdd-mm:yk02,2026-03-01,5,0,5,0,5,0,0,0,0,0,0,0",
+]
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    assert main(["--database-url", url, "contracts", "import", str(CONTRACTS_DIR / "pdd-mengmeng-presale.toml")]) == 0
+    return url
+
+
+def write_csv(path: Path, rows: list[str], encoding: str = "gbk") -> Path:
+    path.write_bytes(("\r\n".join([",".join(csv_header(chinese=True)), *rows]) + "\r\n").encode(encoding))
+    return path
+
+
+def test_ingest_as_local_operator_for_a_vendor(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    file = write_csv(tmp_path / "march.csv", ROWS)
+    assert main(["--database-url", database, "ingest", str(file), "--vendor", "yunke"]) == 0
+    assert capsys.readouterr().out == "batch 1: 2 inserted, 0 revised, 0 unchanged\n"
+    assert main(["--database-url", database, "ingest", str(file), "--vendor", "yunke"]) == 0
+    assert capsys.readouterr().out == "already received as batch 1: nothing written (2 unchanged)\n"
+
+    assert main(["--database-url", database, "ingest", str(file), "--vendor", "nobody"]) == 2
+    assert "no vendor 'nobody'" in capsys.readouterr().err
+
+
+def test_ingest_with_a_token_reports_every_row_error(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--database-url", database, "users", "create", "--role", "vendor", "--vendor", "sufu"]) == 0
+    other_vendor = capsys.readouterr().out.strip()
+    file = write_csv(tmp_path / "march.csv", ROWS, encoding="utf-8-sig")
+    assert main(["--database-url", database, "ingest", str(file), "--token", other_vendor]) == 2
+    err = capsys.readouterr().err
+    assert "error: validation failed (2 problems)" in err
+    assert "row 2: account: unknown account 'pdd-mm:yk01'" in err
+    assert "row 3: account: unknown account 'pdd-mm:yk02'" in err
+
+    assert main(["--database-url", database, "users", "create", "--role", "vendor", "--vendor", "yunke"]) == 0
+    own = capsys.readouterr().out.strip()
+    bad = write_csv(tmp_path / "bad.csv", [*ROWS, "pdd-mm:yk03,2026-03-01,1,2,0,0,0,0,0,0,0,0,0,0"])
+    assert main(["--database-url", database, "ingest", str(bad), "--token", own]) == 2
+    err = capsys.readouterr().err
+    assert "row 4: unanswered_3min: must not exceed consultations (2 > 1)" in err
+    assert "row 4: date: 2026-03-01 is outside the binding of account 'pdd-mm:yk03'" in err
+    assert main(["--database-url", database, "ingest", str(file), "--token", own]) == 0
+    assert capsys.readouterr().out == "batch 1: 2 inserted, 0 revised, 0 unchanged\n"
+    assert main(["--database-url", database, "ingest", str(tmp_path / "missing.csv"), "--token", own]) == 2
+    assert main(["--database-url", database, "ingest", str(file), "--token", "vms_wrong"]) == 1

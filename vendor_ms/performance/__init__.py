@@ -1,0 +1,1 @@
+"""Performance data: ingesting daily records (JSON, CSV), their revisions, and metrics over them."""

@@ -1,0 +1,326 @@
+"""Performance services: ingest a batch of daily records, list an account-day's revisions, metrics.
+
+`ingest` owns one transaction: resolve the batch's accounts (one query), refuse the whole batch
+with every row's errors if anything is wrong, lock the accounts, then write through the bulk
+path of `store` (staging table + set-based statements). Scope follows the caller: a vendor
+submits for the accounts of its own contracts, a shop owner (platform exports) for those of its
+shops; any other account reads as unknown, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from piccolo.columns.combination import Where
+
+from vendor_ms.access import audit
+from vendor_ms.access.caller import Caller
+from vendor_ms.contracts.service import visible_contract
+from vendor_ms.db.engine import transaction
+from vendor_ms.db.tables import Account, AccountBinding, DailyRecord, DailyRecordRevision, IngestBatch
+from vendor_ms.domain.metrics import PerformanceTotals, decimal_text, metric_values
+from vendor_ms.domain.performance import AccountTerm, ParsedBatch, place_records, values_out
+from vendor_ms.errors import FieldError, NotFound, ValidationFailed
+from vendor_ms.pagination import Page, Window
+from vendor_ms.performance import store
+from vendor_ms.performance.queries import STORAGE_COLUMNS, GroupBy, TotalsKey, sum_totals
+from vendor_ms.performance.schemas import (
+    ContractMetricsOut,
+    IngestOut,
+    MetricsGroup,
+    MetricsRow,
+    MetricValuesOut,
+    RevisionOut,
+)
+
+SUBMITTER_ROLES = ("admin", "vendor", "shop_owner")
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
+# Account codes per lookup query: far below the bound-parameter limits of both engines.
+_CODES_PER_QUERY = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    answer: IngestOut
+    replayed: bool  # the answer of an earlier, identical batch; nothing was written
+
+
+# ---------------------------------------------------------------------------------------------
+# scope
+
+
+def _binding_scope(caller: Caller) -> Where | None:
+    """The bindings a caller may submit for or read: its vendor's, or its shops' (None: all)."""
+    if caller.sees_everything:
+        return None
+    if caller.role == "shop_owner":
+        return AccountBinding.contract.shop.code.is_in(sorted(caller.shop_codes) or [""])  # type: ignore[return-value]
+    return AccountBinding.contract.vendor.code == (caller.vendor_code or "")  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    by_code: dict[str, list[AccountTerm]]
+    shops: dict[int, str]  # contract id -> shop code
+    vendors: dict[int, str]  # contract id -> vendor code
+
+
+async def _terms(caller: Caller, codes: Iterable[str]) -> _Terms:
+    """Every binding in the caller's scope of these account codes, with its contract's term."""
+    wanted = sorted(set(codes))
+    by_code: dict[str, list[AccountTerm]] = {}
+    shops: dict[int, str] = {}
+    vendors: dict[int, str] = {}
+    scope = _binding_scope(caller)
+    for offset in range(0, len(wanted), _CODES_PER_QUERY):
+        query = AccountBinding.select(
+            AccountBinding.account.code.as_alias("code"),
+            AccountBinding.account.as_alias("account_id"),
+            AccountBinding.contract.as_alias("contract_id"),
+            AccountBinding.active_from,
+            AccountBinding.active_to,
+            AccountBinding.contract.starts_on.as_alias("starts_on"),
+            AccountBinding.contract.ends_on.as_alias("ends_on"),
+            AccountBinding.contract.shop.code.as_alias("shop_code"),
+            AccountBinding.contract.vendor.code.as_alias("vendor_code"),
+        ).where(AccountBinding.account.code.is_in(wanted[offset : offset + _CODES_PER_QUERY]))
+        if scope is not None:
+            query = query.where(scope)
+        for row in await query.order_by(AccountBinding.active_from):
+            by_code.setdefault(row["code"], []).append(
+                AccountTerm(
+                    account_id=row["account_id"],
+                    contract_id=row["contract_id"],
+                    active_from=row["active_from"],
+                    active_to=row["active_to"],
+                    starts_on=row["starts_on"],
+                    ends_on=row["ends_on"],
+                )
+            )
+            shops[row["contract_id"]] = row["shop_code"]
+            vendors[row["contract_id"]] = row["vendor_code"]
+    return _Terms(by_code, shops, vendors)
+
+
+# ---------------------------------------------------------------------------------------------
+# ingest
+
+
+def check_idempotency_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable() or not key.isascii():
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "Idempotency-Key",
+                    f"must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters (a UUID is a good key)",
+                )
+            ]
+        )
+    return key
+
+
+def _submitter(caller: Caller) -> Where:
+    if caller.user_id is not None:
+        return IngestBatch.submitted_by == caller.user_id  # type: ignore[return-value]
+    # CLI operators have no user row; their batches are told apart by name.
+    return IngestBatch.submitted_by.is_null() & (IngestBatch.submitter_name == caller.name)  # type: ignore[return-value]
+
+
+def _answer(row: dict[str, Any]) -> IngestOut:
+    return IngestOut(batch_id=row["id"], inserted=row["inserted"], revised=row["revised"], unchanged=row["unchanged"])
+
+
+_BATCH_ANSWER = (IngestBatch.id, IngestBatch.inserted, IngestBatch.revised, IngestBatch.unchanged)
+
+
+async def ingest(caller: Caller, parsed: ParsedBatch, *, idempotency_key: str | None = None) -> IngestResult:
+    """Write a parsed batch all-or-nothing; ValidationFailed lists every row's errors.
+
+    Re-sending a batch changes nothing: under the same Idempotency-Key it answers the first
+    answer (a different body under that key is refused); with identical content whose every
+    record still equals its latest revision it answers the earlier batch's id.
+    """
+    caller.require_role(*SUBMITTER_ROLES, action="submitting performance data")  # type: ignore[arg-type]
+    key = check_idempotency_key(idempotency_key)
+    if parsed.errors:
+        # Still check what can be checked, so one answer lists every problem of the batch.
+        terms = await _terms(caller, (code for code, _ in parsed.keys))
+        parsed.raise_errors(place_records(parsed.keys, parsed.rows, terms.by_code)[1])
+    sha = parsed.content_sha256()
+    async with transaction() as tx:
+        if key is not None:
+            await store.lock_key(tx, f"{caller.user_id}:{caller.name}:{key}")
+            earlier = await IngestBatch.select(*_BATCH_ANSWER, IngestBatch.content_sha256).where(
+                _submitter(caller), IngestBatch.idempotency_key == key
+            )
+            if earlier:
+                if earlier[0]["content_sha256"] != sha:
+                    raise ValidationFailed(
+                        [
+                            FieldError(
+                                "Idempotency-Key",
+                                f"was already used for a different batch (batch {earlier[0]['id']}); "
+                                "send new data under a new key",
+                            )
+                        ]
+                    )
+                return IngestResult(_answer(earlier[0]), replayed=True)
+
+        terms = await _terms(caller, (code for code, _ in parsed.keys))
+        placed, errors = place_records(parsed.keys, parsed.rows, terms.by_code)
+        parsed.raise_errors(errors)
+        await store.lock_accounts(tx, [account_id for account_id, _ in placed])
+        await store.stage(
+            tx,
+            [
+                (account_id, contract_id, key_[1], *values)
+                for (account_id, contract_id), key_, values in zip(placed, parsed.keys, parsed.values, strict=True)
+            ],
+        )
+        records = len(parsed.values)
+
+        identical = (
+            await IngestBatch.select(*_BATCH_ANSWER)
+            .where(_submitter(caller), IngestBatch.content_sha256 == sha)
+            .order_by(IngestBatch.id)
+            .first()
+        )
+        if identical is not None and await store.count_unchanged(tx) == records:
+            return IngestResult(IngestOut(identical["id"], 0, 0, records), replayed=True)
+
+        now = datetime.now(UTC)
+        source = "platform_export" if caller.role == "shop_owner" else "vendor"
+        batch = IngestBatch(
+            submitted_at=now,
+            submitted_by=caller.user_id,
+            submitter_name=caller.name,
+            source=source,
+            idempotency_key=key,
+            content_sha256=sha,
+            records=records,
+        )
+        await batch.save()
+        counts = await store.write_staged(tx, batch.id, now)
+        answer = IngestOut(batch.id, counts.inserted, counts.revised, records - counts.inserted - counts.revised)
+        await IngestBatch.update(
+            {
+                IngestBatch.inserted: answer.inserted,
+                IngestBatch.revised: answer.revised,
+                IngestBatch.unchanged: answer.unchanged,
+            }
+        ).where(IngestBatch.id == batch.id)
+        contracts = {contract_id for _, contract_id in placed}
+        await audit.record(
+            caller,
+            "performance.ingest",
+            "ingest_batch",
+            str(batch.id),
+            shops=(terms.shops[c] for c in contracts),
+            vendors=(terms.vendors[c] for c in contracts),
+            detail={
+                "source": source,
+                "format": parsed.source_format,
+                "records": records,
+                "inserted": answer.inserted,
+                "revised": answer.revised,
+                "unchanged": answer.unchanged,
+                "content_sha256": sha,
+                "idempotency_key": key,
+                "days": [min(d for _, d in parsed.keys).isoformat(), max(d for _, d in parsed.keys).isoformat()],
+            },
+        )
+        return IngestResult(answer, replayed=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# revisions
+
+
+async def list_revisions(caller: Caller, code: str, day: date, window: Window) -> Page[RevisionOut]:
+    """Every revision of one account-day the caller may see, oldest first; NotFound outside scope."""
+    scope = _binding_scope(caller)
+    bindings = AccountBinding.select(AccountBinding.contract).where(AccountBinding.account.code == code)
+    if scope is not None:
+        bindings = bindings.where(scope)
+    contract_ids = sorted({row["contract"] for row in await bindings})
+    if not contract_ids and (scope is not None or not await Account.exists().where(Account.code == code)):
+        raise NotFound(f"no account {code!r}")
+    clauses: list[Any] = [DailyRecordRevision.account.code == code, DailyRecordRevision.day == day]
+    if scope is not None:
+        clauses.append(DailyRecordRevision.contract.is_in(contract_ids))
+    rows = (
+        await DailyRecordRevision.select(
+            DailyRecordRevision.revision,
+            DailyRecordRevision.batch.as_alias("batch_id"),
+            DailyRecordRevision.batch.submitter_name.as_alias("submitted_by"),
+            DailyRecordRevision.batch.source.as_alias("source"),
+            DailyRecordRevision.submitted_at,
+            DailyRecordRevision.contract.code.as_alias("contract"),
+            *(getattr(DailyRecordRevision, column) for column in STORAGE_COLUMNS),
+        )
+        .where(*clauses)
+        .order_by(DailyRecordRevision.revision)
+        .limit(window.limit)
+        .offset(window.offset)
+    )
+    total = await DailyRecordRevision.count().where(*clauses)
+    latest = await (
+        DailyRecord.select(DailyRecord.revision).where(DailyRecord.account.code == code, DailyRecord.day == day).first()
+    )
+    latest_revision = latest["revision"] if latest else None
+    return Page(
+        items=[
+            RevisionOut(
+                revision=row["revision"],
+                latest=row["revision"] == latest_revision,
+                batch_id=row["batch_id"],
+                submitted_by=row["submitted_by"],
+                source=row["source"],
+                submitted_at=row["submitted_at"],
+                contract=row["contract"],
+                values=values_out([row[column] for column in STORAGE_COLUMNS]),
+            )
+            for row in rows
+        ],
+        total=total,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# metrics
+
+
+def metrics_out(totals: PerformanceTotals) -> Any:
+    """Every metric of SPEC section 3 over `totals`: 6-decimal strings, None when undefined."""
+    return MetricValuesOut(**{name: decimal_text(value, 6) for name, value in metric_values(totals).items()})
+
+
+_GROUP_BY: dict[str, GroupBy] = {"total": "contract", "day": "day", "account": "account"}
+
+
+async def contract_metrics(
+    caller: Caller, code: str, start: date | None, end: date | None, group: MetricsGroup
+) -> ContractMetricsOut:
+    """Sums and metrics of a contract's latest revisions in [start, end] (default: its term)."""
+    contract = await visible_contract(caller, code)
+    start = start or contract["starts_on"]
+    end = end or contract["ends_on"]
+    assert start is not None and end is not None
+    if end < start:
+        raise ValidationFailed([FieldError("to", f"must not be before from ({start})")])
+    found = await sum_totals([contract["id"]], start, end, _GROUP_BY[group])
+    rows: Sequence[MetricsRow]
+    if group == "total":
+        totals = found.get(TotalsKey(contract["id"]), PerformanceTotals())
+        rows = [MetricsRow(totals=totals, metrics=metrics_out(totals))]
+    else:
+        rows = [
+            MetricsRow(day=key.day, account=key.account, totals=totals, metrics=metrics_out(totals))
+            for key, totals in found.items()
+        ]
+    return ContractMetricsOut(contract=code, from_=start, to=end, group=group, rows=list(rows))
