@@ -1,0 +1,263 @@
+"""Charts of the PDFs, drawn by pygal as static SVG strings that the templates inline.
+
+WeasyPrint renders inline SVG on its own (an SVG does not inherit the page's CSS), so every chart
+names "Noto Sans CJK SC" itself: in pygal's style and on the root element. Charts are static: no
+JavaScript, no tooltips, no XML declaration (the SVG sits inside HTML), and the chart id that
+pygal scopes its CSS with is derived from the content, so the same view renders the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pygal
+from pygal.style import Style
+
+from vendor_ms.documents import formatting as fmt
+from vendor_ms.documents.views import ComparisonView, DailySeries
+from vendor_ms.domain.metrics import METRICS
+
+FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans CJK", sans-serif'
+ACTUAL = "#1f5fa8"
+TARGET = "#2e9d55"
+RED_LINE = "#d13b3b"
+# vendors side by side, then the benchmark's mean and top-10% mean in greys
+VENDOR_COLORS = ("#1f5fa8", "#e08a1e", "#7a4fb0", "#2aa198", "#c2417a", "#6b8e23", "#8c564b", "#17becf")
+BENCHMARK_COLORS = ("#9e9e9e", "#5f5f5f")
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# pygal inlines its config for pygal.js even with js=[]: dead weight in a PDF
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+_ROOT = re.compile(r"<svg ")
+
+
+def _style(colors: Sequence[str]) -> Style:
+    return Style(
+        font_family=FONT_FAMILY,
+        background="white",
+        plot_background="white",
+        foreground="#333",
+        foreground_strong="#111",
+        foreground_subtle="#bbb",
+        colors=tuple(colors),
+        title_font_size=13,
+        label_font_size=10,
+        major_label_font_size=10,
+        legend_font_size=10,
+        value_font_size=9,
+        opacity="0.85",
+        stroke_opacity="1",
+        guide_stroke_color="#dcdcdc",
+        major_guide_stroke_color="#c8c8c8",
+        guide_stroke_dasharray="2,3",
+        major_guide_stroke_dasharray="2,3",
+    )
+
+
+def _config(series: int, columns: int = 4, **extra: object) -> dict[str, object]:
+    rows = -(-series // columns)
+    return {
+        "js": [],  # static SVG: no pygal.js, no tooltips
+        "disable_xml_declaration": True,
+        "show_dots": False,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": columns,
+        "margin": 8,
+        # pygal places a bottom legend below the x labels without reserving its height: the
+        # margin makes room for its rows, else the legend is cut off at the edge
+        "margin_bottom": 8 + 16 * rows,
+        "spacing": 8,
+        "print_values": False,
+        "truncate_label": -1,
+        "max_scale": 8,  # y labels: enough to read a value, few enough to stay legible
+        **extra,
+    }
+
+
+def _finish(chart: pygal.graph.graph.Graph, key: str) -> str:
+    """Render with a stable id, without comments (pygal stamps the date) or scripts, naming the font."""
+    chart.uuid = hashlib.sha256(key.encode()).hexdigest()[:12]
+    svg = chart.render(is_unicode=True)
+    svg = _SCRIPT.sub("", _COMMENT.sub("", svg))
+    return _ROOT.sub(f"<svg font-family='{FONT_FAMILY}' ", svg, count=1)
+
+
+def _f(value: Decimal | None) -> float | None:
+    # pygal plots floats; display only, every figure on the page is printed from the Decimal
+    return float(value) if value is not None else None
+
+
+def _y_formatter(metric: str) -> object:
+    if METRICS[metric].is_rate:
+        return lambda v: f"{v * 100:.1f}%" if v is not None else ""
+    return lambda v: f"{v:.0f}s" if v is not None else ""
+
+
+def daily_trend(series: DailySeries, width: int = 720, height: int = 230) -> str:
+    """One metric day by day, its target as a flat green line and its red line as a dashed red one."""
+    values = [_f(value) for _, value in series.points]
+    defined = [float(v) for _, v in series.points if v is not None]
+    flats = [float(v) for v in (series.target, series.red_line) if v is not None]
+    low = min(defined + flats, default=0.0)
+    high = max(defined + flats, default=1.0)
+    pad = (high - low) * 0.1 or 0.01
+    lower = max(low - pad, 0.0)
+    upper = min(high + pad, 1.0) if METRICS[series.metric].is_rate else high + pad
+    colors = [ACTUAL]
+    if series.target is not None:
+        colors.append(TARGET)
+    if series.red_line is not None:
+        colors.append(RED_LINE)
+    chart = pygal.Line(
+        style=_style(colors),
+        **_config(
+            len(colors),
+            width=width,
+            height=height,
+            title=f"{series.metric_zh} {series.metric} 每日趋势 daily",
+            range=(lower, upper),
+            allow_interruptions=True,  # a day without data is a gap, not a line to the next day
+            x_labels=[str(day.day) for day, _ in series.points],
+            x_labels_major_every=max(1, len(series.points) // 15),
+            show_minor_x_labels=len(series.points) <= 16,
+            value_formatter=_y_formatter(series.metric),
+        ),
+    )
+    chart.add("实际 actual", values, stroke_style={"width": 2})
+    n = len(series.points)
+    if series.target is not None:
+        chart.add(
+            f"目标 target {fmt.threshold_text(series.metric, series.target)}",
+            [_f(series.target)] * n,
+            stroke_style={"width": 1.5},
+        )
+    if series.red_line is not None:
+        chart.add(
+            f"红线 red line {fmt.threshold_text(series.metric, series.red_line)}",
+            [_f(series.red_line)] * n,
+            stroke_style={"width": 1.5, "dasharray": "6, 4"},
+        )
+    return _finish(chart, f"trend:{series.metric}:{values}")
+
+
+def _bars(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    colors: Sequence[str],
+    formatter: object,
+    key: str,
+    width: int,
+    height: int,
+    **extra: object,
+) -> str:
+    chart = pygal.Bar(
+        style=_style(colors),
+        **_config(
+            len(series),
+            2 if width < 500 else 3,
+            width=width,
+            height=height,
+            title=title,
+            x_labels=list(labels),
+            value_formatter=formatter,
+            truncate_legend=-1,  # vendor names are long, and truncating them misleads
+            **extra,
+        ),
+    )
+    for name, values in series:
+        chart.add(name, list(values))
+    return _finish(chart, key)
+
+
+def comparison_charts(view: ComparisonView, width: int = 720) -> dict[str, str]:
+    """Bar charts of the vendors side by side (benchmark as extra series), plus the score trend."""
+    charts: dict[str, str] = {}
+    vendors = view.vendors
+    colors = [VENDOR_COLORS[i % len(VENDOR_COLORS)] for i in range(len(vendors))]
+    names = [v.vendor_name for v in vendors]
+
+    rate_metrics = [m for m in METRICS.values() if m.is_rate]
+    labels = [m.zh for m in rate_metrics] + ["得分率 score"]
+    rate_series: list[tuple[str, list[float | None]]] = [
+        (name, [_f(row.metrics.get(m.name)) for m in rate_metrics] + [_f(row.score_ratio)])
+        for name, row in zip(names, vendors, strict=True)
+    ]
+    bench_colors: list[str] = []
+    if view.benchmark is not None:
+        means = [view.benchmark.get(m.name) for m in rate_metrics]
+        rate_series.append(("行业均值 category mean", [_f(b.mean) if b else None for b in means] + [None]))
+        rate_series.append(("行业前10% top-10% mean", [_f(b.top_decile_mean) if b else None for b in means] + [None]))
+        bench_colors = list(BENCHMARK_COLORS)
+    charts["rates"] = _bars(
+        "各项指标对比 metrics side by side",
+        labels,
+        rate_series,
+        colors + bench_colors,
+        lambda v: f"{v * 100:.1f}%" if v is not None else "",
+        f"rates:{view.shop_code}:{view.period_label}:{rate_series}",
+        width,
+        300,
+    )
+
+    seconds = METRICS["avg_response_seconds"]
+    sec_series: list[tuple[str, list[float | None]]] = [
+        (name, [_f(row.metrics.get(seconds.name))]) for name, row in zip(names, vendors, strict=True)
+    ]
+    if view.benchmark is not None:
+        bench = view.benchmark.get(seconds.name)
+        sec_series.append(("行业均值 category mean", [_f(bench.mean) if bench else None]))
+        sec_series.append(("行业前10% top-10% mean", [_f(bench.top_decile_mean) if bench else None]))
+    charts["seconds"] = _bars(
+        f"{seconds.zh} (秒, 越低越好 lower is better)",
+        [seconds.zh],
+        sec_series,
+        colors + bench_colors,
+        lambda v: f"{v:.1f}s" if v is not None else "",
+        f"seconds:{view.shop_code}:{view.period_label}:{sec_series}",
+        width // 2 - 6,
+        240,
+        max_scale=5,
+    )
+    cost_key = [(r.cost_per_consultation, r.cost_per_converted_buyer) for r in vendors]
+    charts["costs"] = _bars(
+        "单位成本 unit cost (¥)",
+        ["每咨询 per consultation", "每成交买家 per buyer"],
+        [
+            (name, [_f(row.cost_per_consultation), _f(row.cost_per_converted_buyer)])
+            for name, row in zip(names, vendors, strict=True)
+        ],
+        colors,
+        lambda v: f"¥{v:,.2f}" if v is not None else "",
+        f"costs:{view.shop_code}:{view.period_label}:{cost_key}",
+        width // 2 - 6,
+        240,
+        max_scale=5,
+    )
+
+    if len(view.periods) > 1:
+        chart = pygal.Line(
+            style=_style(colors),
+            **_config(
+                len(vendors),
+                3,
+                width=width,
+                height=240,
+                title=f"得分率趋势 score ratio, last {len(view.periods)} periods",
+                x_labels=list(view.periods),
+                range=(0.0, 1.0),
+                show_dots=True,
+                dots_size=3,
+                allow_interruptions=True,
+                value_formatter=lambda v: f"{v * 100:.0f}%" if v is not None else "",
+                truncate_legend=-1,
+            ),
+        )
+        for name, row in zip(names, vendors, strict=True):
+            by_period = {p.period_label: p.score_ratio for p in row.trend}
+            chart.add(name, [_f(by_period.get(label)) for label in view.periods], stroke_style={"width": 2})
+        charts["trend"] = _finish(chart, f"trend:{view.shop_code}:{view.periods}:{names}")
+    return charts
