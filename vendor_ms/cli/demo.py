@@ -88,13 +88,13 @@ async def _build_world(database: Path, files: list[Path], out: Path) -> dict[str
         _say(f"imported {len(docs)} contracts: {shops} shops, {vendors} vendors")
 
         tokens = []
-        for name, role, shops, vendor in (
+        for name, role, shop_codes, vendor in (
             ("demo-admin", "admin", None, None),
             ("demo-finance", "finance", None, None),
             ("demo-owner-mengmeng", "shop_owner", ["pdd-mengmeng"], None),
             ("demo-vendor-yunke", "vendor", None, "yunke"),
         ):
-            issued = await create_user(admin, name=name, role=role, shops=shops, vendor=vendor)
+            issued = await create_user(admin, name=name, role=role, shops=shop_codes, vendor=vendor)
             tokens.append(f"{name:<22} {role:<10} {issued.secret}")
         token_file = out / "demo-tokens.txt"
         token_file.write_text("\n".join(tokens) + "\n", encoding="utf-8")
