@@ -15,11 +15,22 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from vendor_ms import __version__
+from vendor_ms.access.controllers import AuditController
 from vendor_ms.api.auth import WriteRateLimiter, provide_caller, require_token
-from vendor_ms.api.problems import EXCEPTION_HANDLERS
+from vendor_ms.api.problems import EXCEPTION_HANDLERS, document_problems
 from vendor_ms.api.request import AppRequest
+from vendor_ms.billing.controllers import (
+    BillingRunController,
+    IncidentController,
+    InvoiceController,
+    InvoiceExportController,
+    ScorecardController,
+)
+from vendor_ms.comparison.controllers import ComparisonController
 from vendor_ms.contracts.controllers import ContractController, DirectoryController
 from vendor_ms.db.engine import open_database, pending_migrations
+from vendor_ms.performance.controllers import PerformanceController, PerformanceReadController
+from vendor_ms.reporting.controllers import ReportController
 from vendor_ms.settings import Settings, get_settings
 
 
@@ -29,7 +40,19 @@ class Health(msgspec.Struct):
     database: str
 
 
-API_V1_HANDLERS: list[Any] = [ContractController, DirectoryController]
+API_V1_HANDLERS: list[Any] = [
+    ContractController,
+    DirectoryController,
+    IncidentController,
+    BillingRunController,
+    InvoiceController,
+    InvoiceExportController,
+    ScorecardController,
+    AuditController,
+    ComparisonController,
+    ReportController,
+]
+API_V1_HANDLERS += [PerformanceController, PerformanceReadController]
 
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Litestar:
@@ -61,7 +84,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         security=[{"bearer": []}],
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, api_v1],
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -83,3 +106,5 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         request_class=AppRequest,
         debug=False,
     )
+    document_problems(app)
+    return app

@@ -4,6 +4,9 @@
 method, body too large, parameter validation) are translated to the same shape. A body that
 msgspec rejected at its first error is decoded again with `domain.decoding.decode` so the
 answer lists every field error, not just the first.
+
+`document_problems` writes the same shape into the OpenAPI document, for every status an
+operation can answer, so clients (and schemathesis) can rely on the schema for errors too.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import logging
 from typing import Any
 
 import msgspec
-from litestar import Request, Response
+from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.spec import OpenAPIHeader, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Reference, Schema
+from litestar.routes import HTTPRoute
 from litestar.utils.scope.state import ScopeState
 
 from vendor_ms.domain.decoding import decode, decode_json_bytes
@@ -134,3 +139,66 @@ EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
     HTTPException: http_exception_handler,
     Exception: internal_error_handler,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenAPI
+
+# What each status means on this API; every operation under /api/v1 documents those it can answer.
+_PROBLEM_DESCRIPTIONS = {
+    400: "Malformed input: the body cannot be parsed (broken JSON, undecodable CSV)",
+    401: "No token, or an unknown, revoked or expired one",
+    403: "The token's role may not use this route, or it acts for a shop that is not its own",
+    404: "Does not exist, or lies outside the caller's scope (the two are indistinguishable)",
+    409: "The record's state does not allow this (e.g. issuing an invoice twice)",
+    413: "The body is larger than the server accepts",
+    415: "The body's content type is not the one this route takes",
+    422: "Well-formed but invalid: `errors` lists every problem (field, message, row)",
+    429: "Too many write requests for this token; retry after `Retry-After` seconds",
+}
+_EVERY_OPERATION = (400, 401, 404, 422)
+_WRITES = (409, 413, 415, 429)
+
+
+def document_problems(app: Litestar, *, prefix: str = "/api/") -> None:
+    """Document the problem responses of every operation under `prefix` in the app's OpenAPI.
+
+    Litestar documents only a generic 400 of its own shape; this replaces it with the problem
+    document (`application/problem+json`) for each status the operation can answer: every
+    operation 400, 401, 404, 422; writes also 409, 413, 415, 429 (with `Retry-After`); 403 where
+    the route is closed to some role, or is a write (which may act for a shop not the caller's).
+    """
+    from vendor_ms.access.caller import ROLES
+    from vendor_ms.api.auth import WRITE_METHODS
+
+    openapi = app.openapi_schema
+    schemas, components = msgspec.json.schema_components([Problem], ref_template="#/components/schemas/{name}")
+    if openapi.components.schemas is None:  # pragma: no cover - Litestar always creates the dict
+        openapi.components.schemas = {}
+    openapi.components.schemas.update(components)  # type: ignore[arg-type]
+    body = {PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref=schemas[0]["$ref"]))}
+    retry_after = OpenAPIHeader(
+        schema=Schema(type=OpenAPIType.INTEGER, minimum=1), description="seconds until a write is accepted again"
+    )
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or not route.path.startswith(prefix):
+            continue
+        path_item = (openapi.paths or {}).get(route.path_format)
+        for handler in route.route_handlers:
+            for method in handler.http_methods:
+                operation = getattr(path_item, method.lower(), None) if path_item else None
+                if operation is None:
+                    continue
+                statuses = set(_EVERY_OPERATION)
+                if method in WRITE_METHODS:
+                    statuses.update(_WRITES)
+                if method in WRITE_METHODS or set(handler.opt.get("roles", ())) != set(ROLES):
+                    statuses.add(403)
+                responses = operation.responses if operation.responses is not None else {}
+                for status in sorted(statuses):
+                    responses[str(status)] = OpenAPIResponse(
+                        description=_PROBLEM_DESCRIPTIONS[status],
+                        content=body,
+                        headers={"Retry-After": retry_after} if status == 429 else None,
+                    )
+                operation.responses = responses

@@ -7,6 +7,7 @@ from typing import Annotated
 from litestar import Controller, Response, get, post
 from litestar.params import Parameter
 
+from vendor_ms import exports
 from vendor_ms.api.auth import ALL_ROLES, roles
 from vendor_ms.api.params import CallerDep, Limit, Offset, PathInt, PathStr
 from vendor_ms.billing import service
@@ -120,3 +121,35 @@ class ScorecardController(Controller):
     @get("/", opt=roles(*ALL_ROLES), summary="The live scorecard of any period, open or closed")
     async def live(self, caller: CallerDep, code: PathStr, period: PeriodQuery = None) -> ScorecardOut:
         return await service.live_scorecard(caller, code, period)
+
+
+class InvoiceExportController(Controller):
+    """The invoice list as a spreadsheet (formula-safe CSV, see `vendor_ms.exports`)."""
+
+    path = "/invoices.csv"
+    tags = ["invoices"]
+
+    @get(
+        "/",
+        opt=roles(*ALL_ROLES),
+        media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
+        summary="Invoices and credit notes in the caller's scope, as CSV (UTF-8 with BOM)",
+        description="The same scope and filters as `GET /api/v1/invoices`, every row (no paging). Columns: "
+        "number, contract, title, shop, shop_name, vendor, vendor_name, period, status, kind, net, tax, total. "
+        "Text cells that a spreadsheet would run as a formula (starting with =, +, -, @) get a leading `'`; "
+        "amounts stay numbers.",
+    )
+    async def export(
+        self,
+        caller: CallerDep,
+        period: PeriodQuery = None,
+        contract: Annotated[str | None, Parameter(query="contract", required=False, max_length=64)] = None,
+        status: Annotated[InvoiceStatus | None, Parameter(query="status", required=False)] = None,
+    ) -> Response[bytes]:
+        content = await exports.invoices_csv(caller, period=period, contract=contract, status=status)
+        name = "invoices" + (f"-{period}" if period else "")
+        return Response(
+            content,
+            media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )

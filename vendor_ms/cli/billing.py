@@ -1,8 +1,10 @@
-"""`vendor-ms bill`, `vendor-ms issue`, `vendor-ms invoices list`."""
+"""`vendor-ms bill`, `vendor-ms issue`, `vendor-ms invoices list|export`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from vendor_ms.settings import Settings
 
@@ -18,13 +20,22 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     target.add_argument("--period", help="issue every draft of this period")
     issue.set_defaults(handler=run_issue)
 
-    invoices = sub.add_parser("invoices", help="list invoices")
+    invoices = sub.add_parser("invoices", help="list or export invoices")
     isub = invoices.add_subparsers(dest="invoices_command", required=True, metavar="ACTION")
     lst = isub.add_parser("list", help="list invoices")
     lst.add_argument("--period")
     lst.add_argument("--contract")
     lst.add_argument("--status", choices=["draft", "issued", "paid", "void"])
     lst.set_defaults(handler=run_list)
+    export = isub.add_parser(
+        "export",
+        help="invoices as CSV (UTF-8 with BOM, formula-safe), as GET /api/v1/invoices.csv gives them",
+    )
+    export.add_argument("--period", help="only this period (e.g. 2026-10)")
+    export.add_argument("--contract")
+    export.add_argument("--status", choices=["draft", "issued", "paid", "void"])
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    export.set_defaults(handler=run_export)
 
 
 async def run_bill(args: argparse.Namespace, settings: Settings) -> int:
@@ -90,4 +101,21 @@ async def run_list(args: argparse.Namespace, settings: Settings) -> int:
         [[i.id, i.number or "", i.contract, i.period, i.status, i.kind, i.net, i.tax, i.total] for i in items],
         right=(6, 7, 8),
     )
+    return 0
+
+
+async def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    from vendor_ms.access.caller import local_admin
+    from vendor_ms.cli._db import database
+    from vendor_ms.exports import INVOICE_COLUMNS, invoice_rows, write_csv
+
+    async with database(settings):
+        rows = await invoice_rows(local_admin(), period=args.period, contract=args.contract, status=args.status)
+    content = write_csv([INVOICE_COLUMNS, *rows])
+    if args.output is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        args.output.write_bytes(content)
+        print(f"wrote {len(rows)} invoice(s) to {args.output}", file=sys.stderr)
     return 0

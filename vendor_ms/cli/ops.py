@@ -35,7 +35,8 @@ def run_backup(args: argparse.Namespace, settings: Settings) -> int:
         raise AppError(f"{target} exists; choose a new file")
     target.parent.mkdir(parents=True, exist_ok=True)
     # SQLite's online backup API copies a consistent snapshot while writers carry on.
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    # Read-only, by URI; as_uri() escapes what a path may hold and a URI may not (#, ?, %).
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
         with dst:

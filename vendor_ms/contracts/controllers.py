@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 
 from vendor_ms.api.auth import ALL_ROLES, roles
 from vendor_ms.api.params import CallerDep, Limit, Offset, PathStr
@@ -27,6 +28,7 @@ class ContractController(Controller):
         "422 listing every problem. `effective_from` dates an amendment (default: today in the "
         "contract's timezone).",
         status_code=201,
+        responses={200: ResponseSpec(ContractDetail, description="The document is unchanged", generate_examples=False)},
     )
     async def create(
         self,

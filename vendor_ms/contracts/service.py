@@ -143,6 +143,8 @@ async def _upsert_party(caller: Caller, doc: ContractDocument) -> tuple[int, int
         await audit.record(caller, "vendor.create", "vendor", doc.vendor.code, vendors=[doc.vendor.code])
     elif vendor.name != doc.vendor.name:
         await Vendor.update({Vendor.name: doc.vendor.name}).where(Vendor.id == vendor.id)
+        detail = {"name": doc.vendor.name}
+        await audit.record(caller, "vendor.update", "vendor", doc.vendor.code, vendors=[doc.vendor.code], detail=detail)
     return shop.id, vendor.id
 
 

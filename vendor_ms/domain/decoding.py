@@ -68,6 +68,11 @@ def decode_json_bytes(raw: bytes) -> Any:
         return JSON_DECODER.decode(raw)
     except msgspec.DecodeError as exc:
         raise MalformedInput(f"malformed JSON: {exc}") from None
+    except RecursionError:
+        # msgspec recurses per nesting level; `[[[[...` 100,000 deep must be a 400, not a crash.
+        raise MalformedInput("malformed JSON: nested too deeply") from None
+    except UnicodeDecodeError as exc:
+        raise MalformedInput(f"malformed JSON: not UTF-8 (byte {exc.start})") from None
 
 
 def decode(data: object, type_: type[T], path: str = "") -> T:

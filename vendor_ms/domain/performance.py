@@ -30,7 +30,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from vendor_ms.domain.decoding import JSON_DECODER
+from vendor_ms.domain.decoding import decode_json_bytes
 from vendor_ms.domain.metrics import RECORD_FIELDS, RecordField
 from vendor_ms.errors import FieldError, MalformedInput, ValidationFailed
 
@@ -218,7 +218,7 @@ def parse_json(raw: bytes, *, max_records: int | None = MAX_BATCH_RECORDS) -> Pa
     """
     try:
         batch = _BATCH_DECODER.decode(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         # Something is wrong somewhere: walk the whole body to name every problem.
         return _parse_json_slowly(raw, max_records)
     records = batch.records  # type: ignore[attr-defined]
@@ -276,10 +276,7 @@ def _fast_rows(parsed: ParsedBatch, records: list[Any]) -> None:
 
 
 def _parse_json_slowly(raw: bytes, max_records: int | None) -> ParsedBatch:
-    try:
-        body = JSON_DECODER.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise MalformedInput(f"malformed JSON: {exc}") from None
+    body = decode_json_bytes(raw)  # MalformedInput for broken, too deeply nested or non-UTF-8 JSON
     if not isinstance(body, dict):
         raise ValidationFailed([FieldError("", 'the body must be an object {"records": [...]}')])
     problems = [FieldError(str(k), "unknown field") for k in body if k != "records"]
@@ -542,11 +539,14 @@ def _csv_date(cell: str, row: int, errors: list[FieldError]) -> date | None:
     return None
 
 
+_MAX_INT_DIGITS = 100
+
+
 def _csv_int(cell: str, f: RecordField, row: int, errors: list[FieldError]) -> int:
-    if cell.isascii() and cell.isdigit():
-        value = int(cell)
-    elif _GROUPED_INT.match(cell):
-        value = int(cell.replace(",", ""))
+    if (cell.isascii() and cell.isdigit()) or _GROUPED_INT.match(cell):
+        digits = cell.replace(",", "")
+        # int() refuses more than 4,300 digits (ValueError); anything that long is too large anyway.
+        value = int(digits) if len(digits) <= _MAX_INT_DIGITS else MAX_UNITS + 1
     else:
         if not cell:
             message = "is empty"
