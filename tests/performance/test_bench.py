@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vendor_ms.bench.ingest import bench_url
+from vendor_ms.bench._databases import bench_url
 from vendor_ms.cli import main
 
 
@@ -20,8 +20,8 @@ def test_bench_ingest_runs_the_server_and_the_floor(capsys: pytest.CaptureFixtur
 
 def test_bench_databases_are_its_own() -> None:
     url = "postgresql://postgres@127.0.0.1:5432/any?sslmode=disable"
-    assert bench_url(url, "app") == (
+    assert bench_url(url, "ingest") == (
         "postgresql://postgres@127.0.0.1:5432/any?sslmode=disable&search_path=vms_bench_ingest"
     )
-    assert bench_url(url, "floor").endswith("search_path=vms_bench_ingest_floor")
+    assert bench_url(url, "ingest_floor").endswith("search_path=vms_bench_ingest_floor")
     assert bench_url("sqlite:////tmp/x/bench.sqlite3", "floor") == "sqlite:////tmp/x/bench-floor.sqlite3"

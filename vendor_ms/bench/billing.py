@@ -17,14 +17,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from vendor_ms.access.caller import local_admin
+from vendor_ms.bench._databases import bench_database, is_postgres_url
 from vendor_ms.domain.contract import canonical_json, document_sha256, parse_toml
 from vendor_ms.domain.periods import parse_period
+from vendor_ms.performance.queries import STORAGE_COLUMNS
 
 PERIOD = "2026-10"
-BENCH_SCHEMA = "vms_bench"
 
 _TEMPLATE = """
 code = "BENCH-0000"
@@ -71,83 +71,15 @@ bands = [ { at_least = "0.35", points = 30 }, { at_least = "0.30", points = 20 }
 cap_rate = "0.20"
 """
 
-# The floor: the one GROUP BY that yields every contract's totals for the month.
+# The floor: the one GROUP BY that yields every contract's totals for the month, written directly.
 FLOOR_SQL = (
     "SELECT contract, "
-    + ", ".join(
-        f"SUM({c}) AS {c}"
-        for c in (
-            "consultations",
-            "unanswered_3min",
-            "answered_30s",
-            "response_ms_total",
-            "responses",
-            "inquiries",
-            "paid_buyers",
-            "sales_fen",
-            "orders",
-            "dispute_refunds",
-            "surveys",
-            "satisfied",
-        )
-    )
+    + ", ".join(f"SUM({c}) AS {c}" for c in STORAGE_COLUMNS)
     + ", SUM(CASE WHEN consultations > 0 THEN 1 ELSE 0 END) AS seat_days, COUNT(*) AS records"
     " FROM daily_records WHERE day >= {} AND day <= {} GROUP BY contract"
 )
 
-RECORD_COLUMNS = (
-    "account",
-    "contract",
-    "day",
-    "revision",
-    "batch",
-    "updated_at",
-    "consultations",
-    "unanswered_3min",
-    "answered_30s",
-    "response_ms_total",
-    "responses",
-    "inquiries",
-    "paid_buyers",
-    "sales_fen",
-    "orders",
-    "dispute_refunds",
-    "surveys",
-    "satisfied",
-)
-
-
-def bench_url(url: str) -> str:
-    """The same database, but a schema of the bench's own (PostgreSQL), so nothing else is touched."""
-    if not url.startswith(("postgresql://", "postgres://")):
-        return url
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query["search_path"] = BENCH_SCHEMA  # asyncpg passes unknown parameters on as server settings
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-async def _fresh_schema(url: str) -> None:
-    import asyncpg
-
-    plain = urlunsplit(urlsplit(url)._replace(query=""))
-    conn = await asyncpg.connect(plain)
-    try:
-        await conn.execute(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE")
-        await conn.execute(f"CREATE SCHEMA {BENCH_SCHEMA}")
-    finally:
-        await conn.close()
-
-
-async def _drop_schema(url: str) -> None:
-    """Leave nothing behind: Piccolo would mistake the bench's migration table for the real one."""
-    import asyncpg
-
-    conn = await asyncpg.connect(urlunsplit(urlsplit(url)._replace(query="")))
-    try:
-        await conn.execute(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE")
-    finally:
-        await conn.close()
+RECORD_COLUMNS = ("account", "contract", "day", "revision", "batch", "updated_at", *STORAGE_COLUMNS)
 
 
 async def _populate(contracts: int, accounts: int, seed: int, on_step: Callable[[str], None]) -> int:
@@ -286,12 +218,9 @@ async def run_billing_bench(
     if database_url is None:
         tmp = tempfile.TemporaryDirectory(prefix="vms-bench-")
         database_url = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
-    url = bench_url(database_url)
-    engine_name = "postgresql" if url.startswith("postgres") else "sqlite"
-    if engine_name == "postgresql":
-        await _fresh_schema(url)
+    engine_name = "postgresql" if is_postgres_url(database_url) else "sqlite"
     try:
-        async with open_database(url, auto_migrate=True, pool_max_size=4):
+        async with bench_database(database_url, "billing") as url, open_database(url, pool_max_size=4):
             on_step("setting up")
             records = await _populate(contracts, accounts, seed, on_step)
             period = parse_period(PERIOD)
@@ -312,8 +241,6 @@ async def run_billing_bench(
     finally:
         if tmp is not None:
             tmp.cleanup()
-        if engine_name == "postgresql":
-            await _drop_schema(url)
     floor, run = statistics.median(floors), statistics.median(runs)
     return {
         "engine": engine_name,

@@ -29,14 +29,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
+from vendor_ms.bench._databases import bench_url, drop, fresh
 from vendor_ms.domain.metrics import RECORD_FIELDS
 from vendor_ms.domain.performance import from_units
 
-BENCH_SCHEMAS = {"app": "vms_bench_ingest", "floor": "vms_bench_ingest_floor"}
 FIRST_DAY = date(2020, 1, 1)
 VENDOR = "bench-vendor"
 CONTRACT = "BENCH-INGEST"
@@ -137,43 +136,6 @@ def _body(records: list[tuple[int, date, tuple[int, ...]]]) -> bytes:
 
 # ---------------------------------------------------------------------------------------------
 # databases
-
-
-def bench_url(url: str, role: str) -> str:
-    """The database of `role` (app or floor): a schema of its own (PostgreSQL) or a file (SQLite)."""
-    if not url.startswith(("postgresql://", "postgres://")):
-        path = Path(url.removeprefix("sqlite:///"))
-        return f"sqlite:///{path.with_name(f'{path.stem}-{role}{path.suffix}')}"
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query["search_path"] = BENCH_SCHEMAS[role]  # asyncpg passes unknown parameters on as server settings
-    return urlunsplit(parts._replace(query=urlencode(query)))
-
-
-async def _fresh(url: str) -> None:
-    """Empty, migrated tables: a new bench schema (PostgreSQL) or a new file (SQLite)."""
-    from vendor_ms.db.engine import migrate, open_database, sqlite_path
-
-    if url.startswith("sqlite"):
-        for stale in sqlite_path(url).parent.glob(sqlite_path(url).name + "*"):
-            stale.unlink()
-    else:
-        import asyncpg
-
-        parts = urlsplit(url)
-        schema = dict(parse_qsl(parts.query))["search_path"]
-        connection = await asyncpg.connect(urlunsplit(parts._replace(query="")))
-        try:
-            await connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-            await connection.execute(f"CREATE SCHEMA {schema}")
-        finally:
-            await connection.close()
-    async with open_database(url, auto_migrate=False, pool_max_size=2):
-        from piccolo.apps.migrations.tables import Migration
-
-        # Piccolo looks for its migration table in any schema; make it here, in the bench's own.
-        await Migration.create_table(if_not_exists=True)
-        await migrate()
 
 
 async def _set_up(url: str, accounts: int, days: int) -> tuple[str, dict[int, int], int]:
@@ -366,7 +328,7 @@ async def run_ingest_bench(
     if database_url is None:
         tmp = tempfile.TemporaryDirectory(prefix="vms-bench-")
         database_url = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
-    app_url, floor_url = bench_url(database_url, "app"), bench_url(database_url, "floor")
+    app_url, floor_url = bench_url(database_url, "ingest"), bench_url(database_url, "ingest_floor")
     engine = "postgresql" if app_url.startswith("postgres") else "sqlite"
     load_before = os.getloadavg()[0]
     try:
@@ -377,9 +339,9 @@ async def run_ingest_bench(
         bodies = [_body(chunk) for chunk in chunks]
 
         on_step("fresh tables for the app and the floor")
-        await _fresh(app_url)
+        await fresh(app_url)
         token, _, _ = await _set_up(app_url, accounts, days)
-        await _fresh(floor_url)
+        await fresh(floor_url)
         _, account_ids, contract_id = await _set_up(floor_url, accounts, days)
         batch_id = await _floor_batch(floor_url)
         now = datetime.now(UTC)
@@ -405,6 +367,8 @@ async def run_ingest_bench(
     finally:
         if tmp is not None:
             tmp.cleanup()
+        for url in (app_url, floor_url):
+            await drop(url)
     return IngestBenchResult(engine, records, batch_size, app_seconds, floor_seconds, (load_before, os.getloadavg()[0]))
 
 

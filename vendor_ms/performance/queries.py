@@ -23,6 +23,9 @@ STORAGE_COLUMNS: tuple[str, ...] = tuple(
     for f in RECORD_FIELDS
 )
 
+_SUMS = ", ".join(f"SUM(r.{column}) AS {column}" for column in STORAGE_COLUMNS)
+_COUNTS = "SUM(CASE WHEN r.consultations > 0 THEN 1 ELSE 0 END) AS seat_days, COUNT(*) AS records"
+
 GroupBy = Literal["contract", "day", "account"]
 # Parameters per statement stay far below SQLite's 32,766 and asyncpg's 32,767.
 _CHUNK = 5_000
@@ -45,7 +48,7 @@ async def sum_totals(
     then day or account code. `seat_days` counts the account-days with consultations > 0.
     """
     ids = sorted(set(contract_ids))
-    sums = ", ".join(f"SUM(r.{column}) AS {column}" for column in STORAGE_COLUMNS)
+    sums = _SUMS
     extra, join = {
         "contract": ("", ""),
         "day": (", r.day", ""),
@@ -56,8 +59,7 @@ async def sum_totals(
         chunk = ids[offset : offset + _CHUNK]
         marks = ", ".join("{}" for _ in chunk)
         rows = await execute(
-            f"SELECT r.contract AS contract_id{extra}, {sums},"
-            " SUM(CASE WHEN r.consultations > 0 THEN 1 ELSE 0 END) AS seat_days, COUNT(*) AS records"
+            f"SELECT r.contract AS contract_id{extra}, {sums}, {_COUNTS}"
             f" FROM daily_records r{join}"
             f" WHERE r.contract IN ({marks}) AND r.day >= {{}} AND r.day <= {{}}"
             f" GROUP BY r.contract{extra} ORDER BY r.contract{extra}",
@@ -70,8 +72,19 @@ async def sum_totals(
     return out
 
 
-async def contract_totals(contract_ids: Iterable[int], start: date, end: date) -> dict[int, PerformanceTotals]:
-    """Totals per contract over [start, end]; every contract asked for is present (zero when no data)."""
+async def contract_totals(contract_ids: Iterable[int] | None, start: date, end: date) -> dict[int, PerformanceTotals]:
+    """Totals per contract over [start, end]; every contract asked for is present (zero when no data).
+
+    `None` sums every contract with records in the range in one GROUP BY, without naming them.
+    """
+    if contract_ids is None:
+        rows = await execute(
+            f"SELECT r.contract AS contract_id, {_SUMS}, {_COUNTS} FROM daily_records r"
+            " WHERE r.day >= {} AND r.day <= {} GROUP BY r.contract",
+            start,
+            end,
+        )
+        return {int(row["contract_id"]): totals_from_row(row) for row in rows}
     ids = set(contract_ids)
     found = await sum_totals(ids, start, end, "contract")
     totals = {key.contract_id: value for key, value in found.items()}
