@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ import msgspec
 
 from vendor_ms.access import audit
 from vendor_ms.access.caller import Caller
+from vendor_ms.billing.documents import render_invoice_pdf
 from vendor_ms.billing.queries import VersionInForce, period_incidents, versions_in_force
 from vendor_ms.billing.schemas import (
     BillingRunOut,
@@ -52,8 +54,8 @@ from vendor_ms.domain.billing import (
     IncidentInput,
     InvoiceLine,
     ScorecardResult,
+    canonical_inputs,
     compute_invoice,
-    inputs_sha256,
     inputs_snapshot,
 )
 from vendor_ms.domain.metrics import PerformanceTotals
@@ -440,7 +442,10 @@ async def _insert_drafts(
     total = len(computed)
     for n, item in enumerate(computed.values(), 1):
         c = item.computation
-        snapshot = inputs_snapshot(item.document_sha256, item.version, c, item.incidents, item.adjustments)
+        # Stored as its canonical text, so the stored inputs hash to the stored SHA-256.
+        inputs = canonical_inputs(
+            inputs_snapshot(item.document_sha256, item.version, c, item.incidents, item.adjustments)
+        )
         rows.append(
             (
                 item.contract_id,
@@ -461,8 +466,8 @@ async def _insert_drafts(
                 to_fen(c.total),
                 _encode(c.lines),
                 _encode(c.scorecard),
-                _encode(snapshot),
-                inputs_sha256(snapshot),
+                inputs.decode(),
+                hashlib.sha256(inputs).hexdigest(),
                 now,
             )
         )
@@ -747,11 +752,7 @@ async def void_invoice(caller: Caller, invoice_id: int, reason: str) -> InvoiceO
 
 async def _store_pdf(row: dict[str, Any]) -> None:
     """Render an issued document once and keep its bytes and SHA-256 forever."""
-    from vendor_ms.billing.documents import render_invoice_pdf
-
     pdf = await render_invoice_pdf(_invoice_out(row))
-    import hashlib
-
     await Invoice.update({Invoice.pdf: pdf, Invoice.pdf_sha256: hashlib.sha256(pdf).hexdigest()}).where(
         Invoice.id == row["id"]
     )
@@ -762,8 +763,6 @@ async def invoice_pdf(caller: Caller, invoice_id: int) -> tuple[bytes, InvoiceOu
     row = await _invoice_row(caller, invoice_id)
     invoice = _invoice_out(row)
     if row["status"] == "draft":
-        from vendor_ms.billing.documents import render_invoice_pdf
-
         return await render_invoice_pdf(invoice), invoice
     stored = await Invoice.select(Invoice.pdf).where(Invoice.id == invoice_id).first()
     pdf = stored["pdf"] if stored else None

@@ -647,6 +647,11 @@ def inputs_snapshot(
     }
 
 
+def canonical_inputs(snapshot: dict[str, Any]) -> bytes:
+    """The snapshot's canonical JSON (keys sorted): what is stored, and what is hashed."""
+    return msgspec.json.encode(snapshot, order="sorted")
+
+
 def inputs_sha256(snapshot: dict[str, Any]) -> str:
-    """SHA-256 of the snapshot's canonical JSON (keys sorted), printed on the invoice PDF."""
-    return hashlib.sha256(msgspec.json.encode(snapshot, order="sorted")).hexdigest()
+    """SHA-256 of the snapshot's canonical JSON, printed on the invoice PDF."""
+    return hashlib.sha256(canonical_inputs(snapshot)).hexdigest()
