@@ -106,3 +106,15 @@ class ValidationFailed(AppError):
             if self.error_count > 3:
                 detail += "; ..."
         super().__init__(detail)
+
+
+class RecordsNotFound(ValidationFailed):
+    """A batch names records the caller cannot see: unknown to it, or someone else's.
+
+    Answered as 404 (scope never reveals existence), still listing every row's errors so the
+    submitter can fix the whole batch at once.
+    """
+
+    status_code = 404
+    title = "Not found"
+    slug = "not-found"

@@ -49,7 +49,7 @@ def test_ingest_with_a_token_reports_every_row_error(
     file = write_csv(tmp_path / "march.csv", ROWS, encoding="utf-8-sig")
     assert main(["--database-url", database, "ingest", str(file), "--token", other_vendor]) == 2
     err = capsys.readouterr().err
-    assert "error: validation failed (2 problems)" in err
+    assert "error: not found (2 problems)" in err
     assert "row 2: account: unknown account 'pdd-mm:yk01'" in err
     assert "row 3: account: unknown account 'pdd-mm:yk02'" in err
 

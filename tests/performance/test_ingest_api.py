@@ -88,7 +88,8 @@ async def test_one_bad_row_rejects_the_whole_batch_with_every_error(client, yunk
         daily("nope", "2026-03-01"),
         daily("pdd-mm:yk02", "2026-03-01", surveys=2, satisfied=3),
     )
-    assert response.status_code == 422
+    # An account the vendor cannot see makes it a 404; every row's errors are listed all the same.
+    assert response.status_code == 404
     problem = response.json()
     assert problem["error_count"] == 3
     assert [(e["row"], e["field"], e["message"]) for e in problem["errors"]] == [
@@ -155,7 +156,8 @@ async def test_one_bad_row_rejects_the_whole_batch_with_every_error(client, yunk
 async def test_each_rule_rejects_the_batch(client, yunke, record: dict[str, Any], field: str, message: str) -> None:
     before = await row_counts()
     response = await submit(client, yunke, daily("pdd-mm:yk01", "2026-03-01", consultations=5), record)
-    assert response.status_code == 422, response.text
+    # An unknown account is a 404 (it may exist for someone else); every other rule a 422.
+    assert response.status_code == (404 if field == "account" else 422), response.text
     assert [(e["row"], e["field"], e["message"]) for e in response.json()["errors"]] == [(2, field, message)]
     assert await row_counts() == before
 
@@ -250,14 +252,14 @@ async def test_scope_vendor_shop_owner_finance(client, yunke, make_token) -> Non
     sufu = await make_token("vendor", vendor="sufu")
     foreign = await submit(client, sufu, daily("pdd-mm:yk01", "2026-03-01"))
     missing = await submit(client, sufu, daily("pdd-mm:yk77", "2026-03-01"))
-    # Another vendor's account reads exactly like one that does not exist.
-    assert foreign.status_code == missing.status_code == 422
+    # Another vendor's account reads exactly like one that does not exist: 404, naming nothing of it.
+    assert foreign.status_code == missing.status_code == 404
     assert foreign.json()["errors"][0]["message"] == "unknown account 'pdd-mm:yk01'"
     assert missing.json()["errors"][0]["message"] == "unknown account 'pdd-mm:yk77'"
     assert (await submit(client, sufu, daily("pdd-jy:sf01", "2026-03-01"))).status_code == 201
 
     other_owner = await make_token("shop_owner", shops=["pdd-jiayi"])
-    assert (await submit(client, other_owner, daily("pdd-mm:yk01", "2026-03-01"))).status_code == 422
+    assert (await submit(client, other_owner, daily("pdd-mm:yk01", "2026-03-01"))).status_code == 404
     finance = await make_token("finance")
     denied = await submit(client, finance, daily("pdd-mm:yk01", "2026-03-01"))
     assert denied.status_code == 403

@@ -8,9 +8,9 @@ either, so that the status is about permission and never about validation. Witho
 with a revoked one, every route answers 401; that needs no entry.
 
 Admin and finance see everything, so "out of scope" changes nothing for them; the shop owner and
-the vendor get 404 for what is not theirs (existence never leaks), or 422 where a batch names an
-account they cannot see (reported exactly like an unknown account), and 403 where their role may
-not use the route at all.
+the vendor get 404 for what is not theirs (existence never leaks; a batch naming an account they
+cannot see reads exactly like one naming an unknown account), and 403 where their role may not
+use the route at all.
 """
 
 from __future__ import annotations
@@ -130,8 +130,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/vendors"): Entry(everyone(), get("/api/v1/vendors")),
     ("GET", "/api/v1/accounts"): Entry(everyone(), get("/api/v1/accounts")),
     # performance data
-    ("POST", "/api/v1/performance/daily"): Entry(scoped(201, 422, allowed=SUBMITTERS), daily_json),
-    ("POST", "/api/v1/performance/daily.csv"): Entry(scoped(201, 422, allowed=SUBMITTERS), daily_csv),
+    ("POST", "/api/v1/performance/daily"): Entry(scoped(201, 404, allowed=SUBMITTERS), daily_json),
+    ("POST", "/api/v1/performance/daily.csv"): Entry(scoped(201, 404, allowed=SUBMITTERS), daily_csv),
     ("GET", "/api/v1/accounts/{code:str}/daily/{day:str}/revisions"): Entry(
         scoped(200), get("/api/v1/accounts/{account}/daily/{day}/revisions")
     ),

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import WhereRaw
 
 from vendor_ms.access.caller import Caller
 from vendor_ms.db.tables import AuditEvent
@@ -70,9 +71,8 @@ async def list_events(caller: Caller, *, action: str | None, window: Window) -> 
         shops = sorted(caller.shop_codes) or [""]
         clause: Any = None
         for code in shops:
-            # Codes are stored space-padded; shop codes cannot contain LIKE wildcards (% or _
-            # are outside the code pattern), so the code is matched literally.
-            match = AuditEvent.shop_codes.like(f"% {code} %")
+            # Codes are stored space-padded; LIKE's wildcards are escaped ("_" may occur in a code).
+            match = WhereRaw("shop_codes LIKE {} ESCAPE '\\'", f"% {_like_literal(code)} %")
             clause = match if clause is None else clause | match
         clauses.append(clause)
     elif caller.role == "vendor":
@@ -104,3 +104,7 @@ async def list_events(caller: Caller, *, action: str | None, window: Window) -> 
         ],
         total=await count,
     )
+
+
+def _like_literal(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from vendor_ms.access import audit
 from vendor_ms.api.auth import ALL_ROLES, roles
@@ -27,7 +27,7 @@ class AuditController(Controller):
     async def list(
         self,
         caller: CallerDep,
-        action: Annotated[str | None, Parameter(query="action", required=False, max_length=50)] = None,
+        action: Annotated[str | None, QueryParameter(name="action", required=False, max_length=50)] = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[audit.AuditEventOut]:

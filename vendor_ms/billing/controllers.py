@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, QueryParameter
 
 from vendor_ms import exports
 from vendor_ms.api.auth import ALL_ROLES, roles
@@ -26,7 +26,7 @@ from vendor_ms.pagination import Page, Window
 
 PeriodQuery = Annotated[
     str | None,
-    Parameter(query="period", description="2026-10, 2026-W44 or 2026-10-31", required=False, max_length=12),
+    QueryParameter(name="period", description="2026-10, 2026-W44 or 2026-10-31", required=False, max_length=12),
 ]
 
 
@@ -35,14 +35,14 @@ class IncidentController(Controller):
     tags = ["incidents"]
 
     @post("/", opt=roles("admin", "shop_owner"), summary="Record an incident (complaint, praise, violation, QA check)")
-    async def create(self, caller: CallerDep, data: IncidentIn) -> IncidentOut:
+    async def create(self, caller: CallerDep, data: JSONBody[IncidentIn]) -> IncidentOut:
         return await service.record_incident(caller, data)
 
     @get("/", opt=roles(*ALL_ROLES), summary="Incidents in the caller's scope")
     async def list(
         self,
         caller: CallerDep,
-        contract: Annotated[str | None, Parameter(query="contract", required=False, max_length=64)] = None,
+        contract: Annotated[str | None, QueryParameter(name="contract", required=False, max_length=64)] = None,
         period: PeriodQuery = None,
         limit: Limit = 100,
         offset: Offset = 0,
@@ -55,7 +55,7 @@ class BillingRunController(Controller):
     tags = ["billing"]
 
     @post("/", opt=roles("admin", "finance"), summary="Compute drafts for every contract of a period, atomically")
-    async def create(self, caller: CallerDep, data: BillingRunIn) -> BillingRunOut:
+    async def create(self, caller: CallerDep, data: JSONBody[BillingRunIn]) -> BillingRunOut:
         return await service.run_billing(caller, data.period)
 
 
@@ -68,8 +68,8 @@ class InvoiceController(Controller):
         self,
         caller: CallerDep,
         period: PeriodQuery = None,
-        contract: Annotated[str | None, Parameter(query="contract", required=False, max_length=64)] = None,
-        status: Annotated[InvoiceStatus | None, Parameter(query="status", required=False)] = None,
+        contract: Annotated[str | None, QueryParameter(name="contract", required=False, max_length=64)] = None,
+        status: Annotated[InvoiceStatus | None, QueryParameter(name="status", required=False)] = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[InvoiceSummary]:
@@ -110,7 +110,7 @@ class InvoiceController(Controller):
         status_code=201,
         summary="issued|paid → void; answers the credit note that reverses it",
     )
-    async def void(self, caller: CallerDep, invoice_id: PathInt, data: VoidIn) -> InvoiceOut:
+    async def void(self, caller: CallerDep, invoice_id: PathInt, data: JSONBody[VoidIn]) -> InvoiceOut:
         return await service.void_invoice(caller, invoice_id, data.reason)
 
 
@@ -143,8 +143,8 @@ class InvoiceExportController(Controller):
         self,
         caller: CallerDep,
         period: PeriodQuery = None,
-        contract: Annotated[str | None, Parameter(query="contract", required=False, max_length=64)] = None,
-        status: Annotated[InvoiceStatus | None, Parameter(query="status", required=False)] = None,
+        contract: Annotated[str | None, QueryParameter(name="contract", required=False, max_length=64)] = None,
+        status: Annotated[InvoiceStatus | None, QueryParameter(name="status", required=False)] = None,
     ) -> Response[bytes]:
         content = await exports.invoices_csv(caller, period=period, contract=contract, status=status)
         name = "invoices" + (f"-{period}" if period else "")

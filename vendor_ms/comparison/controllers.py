@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from vendor_ms.api.auth import roles
 from vendor_ms.api.params import CallerDep, PathStr
@@ -26,7 +26,7 @@ class ComparisonController(Controller):
         self,
         caller: CallerDep,
         code: PathStr,
-        period: Annotated[str, Parameter(query="period", max_length=12, description="e.g. 2026-10")],
-        periods: Annotated[int, Parameter(query="periods", ge=1, le=24, description="trend length")] = 6,
+        period: Annotated[str, QueryParameter(name="period", max_length=12, description="e.g. 2026-10")],
+        periods: Annotated[int, QueryParameter(name="periods", ge=1, le=24, description="trend length")] = 6,
     ) -> ComparisonOut:
         return await service.compare_vendors(caller, code, period, periods)

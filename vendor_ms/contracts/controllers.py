@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery, JSONBody
 
 from vendor_ms.api.auth import ALL_ROLES, roles
 from vendor_ms.api.params import CallerDep, Limit, Offset, PathStr
@@ -34,8 +35,8 @@ class ContractController(Controller):
         self,
         request: Request[Any, Any, Any],
         caller: CallerDep,
-        data: ContractDocument,
-        effective_from: date | None = None,
+        data: JSONBody[ContractDocument],
+        effective_from: FromQuery[date | None] = None,
     ) -> Response[ContractDetail]:
         # Decode the raw body again with the collecting decoder: exact decimals, every problem.
         doc = parse_json(await request.body())

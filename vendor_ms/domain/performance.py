@@ -30,15 +30,21 @@ from typing import Annotated, Any
 
 import msgspec
 
+from vendor_ms.domain.contract import CODE_PATTERN
 from vendor_ms.domain.decoding import decode_json_bytes
 from vendor_ms.domain.metrics import RECORD_FIELDS, RecordField
-from vendor_ms.errors import FieldError, MalformedInput, ValidationFailed
+from vendor_ms.errors import FieldError, MalformedInput, RecordsNotFound, ValidationFailed
 
 MAX_BATCH_RECORDS = 100_000
+UNKNOWN_ACCOUNT = "unknown account"  # an account the submitter cannot see, or that does not exist
 # Upper bound of any stored integer (a count, milliseconds, fen): far above any real account-day,
 # far enough below 2**63 that sums over millions of records cannot overflow.
 MAX_UNITS = 10**12
 ACCOUNT_MAX_LENGTH = 64
+# Account codes follow the contract documents' code pattern; anything else (a formula such as
+# =HYPERLINK(...), spaces, control characters) is malformed rather than an unknown account.
+_ACCOUNT_CODE = re.compile(CODE_PATTERN)
+NOT_A_CODE = "is not an account code (letters and digits, then letters, digits, . _ : -)"
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in RECORD_FIELDS)
 KEY_FIELDS: tuple[tuple[str, str], ...] = (("account", "客服账号"), ("date", "日期"))
@@ -77,7 +83,7 @@ def from_units(f: RecordField, value: int) -> int | Decimal:
 # the JSON request shape (also what OpenAPI documents), built from RECORD_FIELDS
 
 _Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_UNITS)]
-_Account = Annotated[str, msgspec.Meta(min_length=1, max_length=ACCOUNT_MAX_LENGTH)]
+_Account = Annotated[str, msgspec.Meta(min_length=1, max_length=ACCOUNT_MAX_LENGTH, pattern=CODE_PATTERN)]
 
 DailyRecordIn: type[msgspec.Struct] = msgspec.defstruct(
     "DailyRecordIn",
@@ -142,7 +148,12 @@ class ParsedBatch:
         errors = [*self.errors, *more]
         if errors:
             # Rows first, then in the order found within a row (sorted() is stable).
-            raise ValidationFailed(sorted(errors, key=lambda e: e.row or 0))
+            ordered = sorted(errors, key=lambda e: e.row or 0)
+            # An account the caller cannot see makes the batch a 404 (SPEC 7: scope never reveals
+            # existence), whatever else is wrong with it; every row's errors are listed either way.
+            if any(e.field == "account" and e.message.startswith(UNKNOWN_ACCOUNT) for e in errors):
+                raise RecordsNotFound(ordered)
+            raise ValidationFailed(ordered)
 
     def content_sha256(self) -> str:
         """A digest of the records (accounts, dates, values, in order), whatever format they came in."""
@@ -332,6 +343,8 @@ def _json_account(value: object, row: int, errors: list[FieldError]) -> str | No
         errors.append(FieldError("account", "must not be empty", row))
     elif len(value) > ACCOUNT_MAX_LENGTH:
         errors.append(FieldError("account", f"must be at most {ACCOUNT_MAX_LENGTH} characters", row))
+    elif not _ACCOUNT_CODE.match(value):
+        errors.append(FieldError("account", NOT_A_CODE, row))
     else:
         return value
     return None
@@ -513,6 +526,8 @@ def _csv_row(
         errors.append(FieldError("account", "is empty", row))
     elif len(account) > ACCOUNT_MAX_LENGTH:
         errors.append(FieldError("account", f"must be at most {ACCOUNT_MAX_LENGTH} characters", row))
+    elif not _ACCOUNT_CODE.match(account):
+        errors.append(FieldError("account", NOT_A_CODE, row))
     elif day is not None:
         _add(parsed, seen, row, (account, day))
     before = len(errors)
@@ -648,7 +663,7 @@ def place_records(
 
 def _placement_error(code: str, day: date, bindings: Sequence[AccountTerm], row: int) -> FieldError | None:
     if not bindings:
-        return FieldError("account", f"unknown account {code!r}", row)
+        return FieldError("account", f"{UNKNOWN_ACCOUNT} {code!r}", row)
     term = next((t for t in bindings if t.covers(day)), None)
     if term is None:
         spans = ", ".join(f"{t.active_from} – {t.active_to or 'open end'}" for t in bindings)

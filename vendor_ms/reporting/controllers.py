@@ -6,14 +6,14 @@ import asyncio
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from vendor_ms.api.auth import ALL_ROLES, roles
 from vendor_ms.api.params import CallerDep, PathStr
 from vendor_ms.documents.render import render_pdf
 from vendor_ms.reporting import service
 
-Period = Annotated[str, Parameter(query="period", max_length=12, description="2026-10, 2026-W44 or 2026-10-31")]
+Period = Annotated[str, QueryParameter(name="period", max_length=12, description="2026-10, 2026-W44 or 2026-10-31")]
 
 
 def _pdf(content: bytes, name: str) -> Response[bytes]:
@@ -51,7 +51,7 @@ class ReportController(Controller):
         caller: CallerDep,
         code: PathStr,
         period: Period,
-        periods: Annotated[int, Parameter(query="periods", ge=1, le=24)] = 6,
+        periods: Annotated[int, QueryParameter(name="periods", ge=1, le=24)] = 6,
     ) -> Response[bytes]:
         view = await service.comparison_view(caller, code, period, periods)
         return _pdf(await _render("comparison", view), f"comparison-{code}-{view.period_label}")
