@@ -586,18 +586,10 @@ async def _invoice_row(caller: Caller, invoice_id: int, *, lock: bool = False) -
 
 
 def _invoice_out(row: dict[str, Any]) -> InvoiceOut:
+    # The row's "contract" is the foreign key; its code comes aliased as "contract_code".
+    summary = _summary({**row, "contract": row["contract_code"]})
     return InvoiceOut(
-        id=row["id"],
-        number=row["number"],
-        contract=row["contract_code"],
-        shop=row["shop"],
-        vendor=row["vendor"],
-        period=row["period"],
-        status=row["status"],
-        kind=row["kind"],
-        net=from_fen(row["net_fen"]),
-        tax=from_fen(row["tax_fen"]),
-        total=from_fen(row["total_fen"]),
+        **msgspec.structs.asdict(summary),
         contract_version=row["contract_version"],
         period_start=row["period_start"],
         period_end=row["period_end"],

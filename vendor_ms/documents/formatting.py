@@ -10,22 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from vendor_ms.domain.contract import Band, RedLine
+from vendor_ms.domain.contract import PLATFORMS_ZH, Band, RedLine
 from vendor_ms.domain.metrics import METRICS
 
 DASH = "—"  # an undefined value (no denominator in scope)
 
 STATUS_ZH = {"draft": "草稿", "issued": "已开具", "paid": "已付款", "void": "已作废"}
 KIND_ZH = {"invoice": "账单", "credit_note": "红字冲销单"}
-PLATFORM_ZH = {
-    "pinduoduo": "拼多多",
-    "taobao": "淘宝",
-    "tmall": "天猫",
-    "douyin": "抖音",
-    "kuaishou": "快手",
-    "jd": "京东",
-    "other": "其他",
-}
+PLATFORM_ZH = PLATFORMS_ZH  # the contract documents' own names
 
 
 def money(amount: Decimal | None, currency_sign: str = "¥") -> str:
