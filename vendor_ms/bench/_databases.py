@@ -38,12 +38,31 @@ async def _run(url: str, *statements: str) -> None:
     import asyncpg
 
     plain, _ = _schema(url)
-    connection = await asyncpg.connect(plain)
+    try:
+        connection = await asyncpg.connect(plain)
+    except asyncpg.InvalidCatalogNameError:
+        # A fresh server has no bench database yet: make it, from the maintenance database.
+        await _create_database(plain)
+        connection = await asyncpg.connect(plain)
     try:
         for statement in statements:
             await connection.execute(statement)
     finally:
         await connection.close()
+
+
+async def _create_database(url: str) -> None:
+    import asyncpg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres")))
+    try:
+        await maintenance.execute(f'CREATE DATABASE "{name.replace(chr(34), "")}"')
+    except asyncpg.DuplicateDatabaseError:
+        pass  # another bench made it meanwhile
+    finally:
+        await maintenance.close()
 
 
 async def fresh(url: str) -> None:
