@@ -5,11 +5,12 @@ contract document, the period, the summed performance counts of the period (SQL 
 taken the latest revision of every record and counted the seat-days), the period's incidents and
 any adjustments for earlier periods; `compute_invoice` returns every amount and every invoice line.
 
-Arithmetic: every product is an exact Decimal product (`round2_product` traps any inexact
-step) and every proration an exact `Fraction`, each rounded once with `round2` (ROUND_HALF_UP to
-0.01) exactly where SPEC 5 says `round2`, nowhere else. Threshold comparisons (bands, red lines,
-the pass ratio) compare the metric's exact `Fraction` with the written Decimal, which Python does
-exactly; never floating point.
+Arithmetic: every product is an exact Decimal product (`round2_mul` traps any inexact step)
+and every proration and the bonus an exact ratio of integers, each rounded once (ROUND_HALF_UP
+to 0.01) exactly where SPEC 5 says `round2`, nowhere else. Threshold comparisons (bands, red
+lines, the pass ratio) compare the metric's exact ratio with the written Decimal's, by integer
+cross-multiplication; never floating point. What depends on the contract alone is compiled once
+into a `BillingPlan`, which a billing run keeps per contract version.
 
 Readings of SPEC 5 that the text leaves open (tested in tests/domain/test_billing.py):
 
@@ -34,15 +35,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import msgspec
 
-from vendor_ms.domain.contract import ContractDocument, Pricing, RedLine, Scorecard, ScorecardItem
-from vendor_ms.domain.metrics import METRIC_NAMES, PerformanceTotals, decimal_text, metric_values
-from vendor_ms.domain.money import ZERO, from_fen, money_str, round2, round2_product, to_fen
+from vendor_ms.domain.contract import ContractDocument, Scorecard
+from vendor_ms.domain.metrics import RECORD_FIELDS, PerformanceTotals, metric_ratios, ratio_text
+from vendor_ms.domain.money import ZERO, from_fen, money_str, round2_mul, round_ratio, to_fen
 from vendor_ms.domain.periods import Period, parse_period
 
 INCIDENT_KINDS = ("complaint", "praise", "violation", "inspection")
@@ -176,8 +178,9 @@ def _money(value: Decimal) -> Decimal:
     return from_fen(to_fen(value))
 
 
-def _prorate(amount: Decimal, active_days: int, period_days: int) -> Decimal:
-    return round2(Fraction(amount) * active_days / period_days)
+def _prorated(amount: tuple[int, int], active_days: int, period_days: int) -> Decimal:
+    """round2(amount × active_days / period_days), exactly, from the amount's integer ratio."""
+    return round_ratio(amount[0] * active_days, amount[1] * period_days, 2)
 
 
 def _days(active_days: int, period_days: int) -> str:
@@ -185,106 +188,302 @@ def _days(active_days: int, period_days: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# the contract compiled for billing: thresholds as integer ratios, texts written once
+#
+# A billing run computes thousands of invoices under a few hundred contract versions; what only
+# depends on the document is worked out once per version, and comparisons of a metric
+# (numerator/denominator, from `metric_ratio`) with a written threshold t = p/q are exact
+# integer cross-multiplications (denominators are positive), never floating point.
+
+
+@dataclass(frozen=True, slots=True)
+class _BandPlan:
+    at_least: bool  # else at_most
+    p: int
+    q: int
+    points: int
+
+    def met(self, n: int, d: int) -> bool:
+        return n * self.q >= self.p * d if self.at_least else n * self.q <= self.p * d
+
+
+@dataclass(frozen=True, slots=True)
+class _RedLinePlan:
+    below: bool  # else above
+    p: int
+    q: int
+    rate: Decimal
+    rate_text: str
+    threshold_text: str
+
+    def breached(self, n: int, d: int) -> bool:
+        return n * self.q < self.p * d if self.below else n * self.q > self.p * d
+
+    @property
+    def label(self) -> str:
+        """`< 0.80` or `> 0.02`, for the penalty line's description."""
+        return f"{'<' if self.below else '>'} {self.threshold_text}"
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemPlan:
+    metric: str
+    bands: tuple[_BandPlan, ...]  # written order: the first met wins
+    red_lines: tuple[_RedLinePlan, ...]  # largest penalty_rate first, written order among equals
+    max_points: int
+
+    def applied_red_line(self, n: int, d: int) -> _RedLinePlan | None:
+        """The breached red line with the largest penalty_rate (the first written among equals)."""
+        return next((line for line in self.red_lines if line.breached(n, d)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class _TierPlan:
+    number: int  # 1-based, as printed
+    lower: int  # graduated: the tier covers (lower, upper]
+    upper: int | None  # None: open-ended (the last tier absorbs any excess)
+    up_to: int | None  # as written, for volume pricing
+    unit_price: Decimal
+    price_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScorecardPlan:
+    items: tuple[_ItemPlan, ...]
+    pass_ratio: tuple[int, int]
+    pass_ratio_text: str
+
+    @classmethod
+    def of(cls, scorecard: Scorecard) -> ScorecardPlan:
+        items = []
+        for item in scorecard.items:
+            bands = tuple(
+                _BandPlan(b.at_least is not None, *b.threshold.as_integer_ratio(), b.points) for b in item.bands
+            )
+            ranked = sorted(enumerate(item.red_lines), key=lambda pair: (-pair[1].penalty_rate, pair[0]))
+            red_lines = tuple(
+                _RedLinePlan(
+                    line.below is not None,
+                    *line.threshold.as_integer_ratio(),
+                    line.penalty_rate,
+                    _dec(line.penalty_rate),
+                    _dec(line.threshold),
+                )
+                for _, line in ranked
+            )
+            items.append(_ItemPlan(item.metric, bands, red_lines, item.max_points))
+        return cls(tuple(items), scorecard.pass_ratio.as_integer_ratio(), _dec(scorecard.pass_ratio))
+
+    def evaluate(
+        self,
+        ratios: dict[str, tuple[int, int] | None],
+        texts: dict[str, str | None],
+        incident_points: int,
+        service_charges: Decimal | None,
+    ) -> ScorecardResult:
+        """Points, score and ratio; breached red lines priced when `service_charges` is given."""
+        items: list[ScorecardItemResult] = []
+        item_points = max_points = 0
+        for item in self.items:
+            ratio = ratios[item.metric]
+            if ratio is None:
+                items.append(_unevaluated(item.metric))
+                continue
+            n, d = ratio
+            band_index = next((j for j, band in enumerate(item.bands) if band.met(n, d)), None)
+            points = item.bands[band_index].points if band_index is not None else 0
+            applied = item.applied_red_line(n, d)
+            items.append(
+                ScorecardItemResult(
+                    metric=item.metric,
+                    value=texts[item.metric],
+                    evaluated=True,
+                    points=points,
+                    max_points=item.max_points,
+                    band_index=band_index,
+                    red_line_breached=applied is not None,
+                    red_line_threshold=applied.threshold_text if applied is not None else None,
+                    penalty_rate=applied.rate_text if applied is not None else None,
+                    penalty=round2_mul(service_charges, applied.rate)
+                    if applied is not None and service_charges is not None
+                    else ZERO,
+                )
+            )
+            item_points += points
+            max_points += item.max_points
+        score = min(max(item_points + incident_points, 0), max_points)
+        p, q = self.pass_ratio
+        return ScorecardResult(
+            items=items,
+            item_points=item_points,
+            incident_points=incident_points,
+            score=score,
+            max_points=max_points,
+            ratio=ratio_text((score, max_points)) if max_points else None,
+            pass_ratio=self.pass_ratio_text,
+            passed=max_points > 0 and score * q >= p * max_points,
+        )
+
+
+def _unevaluated(metric: str) -> ScorecardItemResult:
+    return ScorecardItemResult(
+        metric=metric,
+        value=None,
+        evaluated=False,
+        points=0,
+        max_points=0,
+        band_index=None,
+        red_line_breached=False,
+        red_line_threshold=None,
+        penalty_rate=None,
+        penalty=ZERO,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BillingPlan:
+    """A contract document compiled for billing. Pure and immutable: whoever bills many invoices
+    under one contract version keeps it (the billing service caches it by the version's SHA-256)."""
+
+    document: ContractDocument
+    scorecard: ScorecardPlan
+    volume: bool
+    tiers: tuple[_TierPlan, ...]
+    base_fee: tuple[int, int]
+    minimum_fee: tuple[int, int]
+    bonus_pool: tuple[int, int]
+    texts: dict[str, str]  # money_str of base_fee, seat_day_fee, minimum_fee, bonus_pool; rates as written
+
+    @classmethod
+    def of(cls, doc: ContractDocument) -> BillingPlan:
+        pricing = doc.pricing
+        volume = pricing.consultation_tier_mode == "volume"
+        tiers: list[_TierPlan] = []
+        lower = 0
+        for i, tier in enumerate(pricing.consultation_tiers):
+            # Graduated: the last tier absorbs any excess over its up_to (see the module docstring).
+            upper = None if volume or i == len(pricing.consultation_tiers) - 1 else tier.up_to
+            tiers.append(_TierPlan(i + 1, lower, upper, tier.up_to, tier.unit_price, _dec(tier.unit_price)))
+            if upper is None and not volume:
+                break
+            lower = upper or 0
+        texts = {
+            "base_fee": money_str(pricing.base_fee),
+            "seat_day_fee": money_str(pricing.seat_day_fee),
+            "minimum_fee": money_str(pricing.minimum_fee),
+            "commission_rate": _dec(pricing.commission_rate),
+            "bonus_pool": money_str(doc.scorecard.bonus_pool),
+            "cap_rate": _dec(doc.penalties.cap_rate) if doc.penalties.cap_rate is not None else "",
+        }
+        return cls(
+            document=doc,
+            scorecard=ScorecardPlan.of(doc.scorecard),
+            volume=volume,
+            tiers=tuple(tiers),
+            base_fee=pricing.base_fee.as_integer_ratio(),
+            minimum_fee=pricing.minimum_fee.as_integer_ratio(),
+            bonus_pool=doc.scorecard.bonus_pool.as_integer_ratio(),
+            texts=texts,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 # service charges (SPEC 5.3)
 
 
-def _consultation_lines(pricing: Pricing, consultations: int) -> list[InvoiceLine]:
-    tiers = pricing.consultation_tiers
-    if not tiers or consultations <= 0:
+def _consultation_lines(plan: BillingPlan, consultations: int) -> list[InvoiceLine]:
+    if not plan.tiers or consultations <= 0:
         return []
-    lines: list[InvoiceLine] = []
-    if pricing.consultation_tier_mode == "volume":
+    if plan.volume:
         # The first tier whose up_to ≥ total prices every consultation; beyond the table, the last.
-        index, tier = next(
-            ((i, t) for i, t in enumerate(tiers) if t.up_to is None or t.up_to >= consultations),
-            (len(tiers) - 1, tiers[-1]),
-        )
-        amount = round2_product(consultations, tier.unit_price)
-        lines.append(
+        tier = next((t for t in plan.tiers if t.up_to is None or t.up_to >= consultations), plan.tiers[-1])
+        amount = round2_mul(consultations, tier.unit_price)
+        if not amount:
+            return []
+        return [
             InvoiceLine(
                 kind="consultations",
-                description=(
-                    f"咨询量 consultations, volume tier {index + 1}: {consultations} × {_dec(tier.unit_price)}"
-                ),
+                description=f"咨询量 consultations, volume tier {tier.number}: {consultations} × {tier.price_text}",
                 amount=amount,
                 quantity=str(consultations),
-                unit_price=_dec(tier.unit_price),
+                unit_price=tier.price_text,
             )
-        )
-    else:
-        lower = 0  # tier i covers (lower, upper]
-        for i, tier in enumerate(tiers):
-            last = i == len(tiers) - 1
-            # The last tier absorbs any excess over its up_to (see the module docstring).
-            upper = None if last else tier.up_to
-            count = (consultations if upper is None else min(consultations, upper)) - lower
-            if count <= 0:
-                break
-            span = f"{lower + 1}+" if upper is None else f"{lower + 1}–{upper}"
+        ]
+    lines: list[InvoiceLine] = []
+    for tier in plan.tiers:
+        upper = tier.upper
+        count = (consultations if upper is None else min(consultations, upper)) - tier.lower
+        if count <= 0:
+            break
+        amount = round2_mul(count, tier.unit_price)
+        if amount:
+            span = f"{tier.lower + 1}+" if upper is None else f"{tier.lower + 1}–{upper}"
             lines.append(
                 InvoiceLine(
                     kind="consultations",
-                    description=(f"咨询量 consultations, tier {i + 1} ({span}): {count} × {_dec(tier.unit_price)}"),
-                    amount=round2_product(count, tier.unit_price),
+                    description=f"咨询量 consultations, tier {tier.number} ({span}): {count} × {tier.price_text}",
+                    amount=amount,
                     quantity=str(count),
-                    unit_price=_dec(tier.unit_price),
+                    unit_price=tier.price_text,
                 )
             )
-            if upper is None:
-                break
-            lower = upper
-    return [line for line in lines if line.amount != 0]
+    return lines
 
 
 def _service_lines(
-    doc: ContractDocument, totals: PerformanceTotals, active_days: int, period_days: int
+    plan: BillingPlan, totals: PerformanceTotals, active_days: int, period_days: int
 ) -> list[InvoiceLine]:
-    pricing = doc.pricing
+    """Lines of amount 0 are left out."""
+    pricing, texts = plan.document.pricing, plan.texts
     lines: list[InvoiceLine] = []
-    base = _prorate(pricing.base_fee, active_days, period_days)
-    lines.append(
-        InvoiceLine(
-            kind="base",
-            description=f"基本服务费 base fee ({_days(active_days, period_days)})",
-            amount=base,
-            quantity=f"{active_days}/{period_days}",
-            unit_price=money_str(pricing.base_fee),
+    days = _days(active_days, period_days)
+    base = _prorated(plan.base_fee, active_days, period_days)
+    if base:
+        lines.append(
+            InvoiceLine(
+                kind="base",
+                description=f"基本服务费 base fee ({days})",
+                amount=base,
+                quantity=f"{active_days}/{period_days}",
+                unit_price=texts["base_fee"],
+            )
         )
-    )
-    lines.extend(_consultation_lines(pricing, totals.consultations))
-    lines.append(
-        InvoiceLine(
-            kind="seats",
-            description=f"坐席费 seat-days: {totals.seat_days} × {money_str(pricing.seat_day_fee)}",
-            amount=round2_product(totals.seat_days, pricing.seat_day_fee),
-            quantity=str(totals.seat_days),
-            unit_price=money_str(pricing.seat_day_fee),
+    lines.extend(_consultation_lines(plan, totals.consultations))
+    seats = round2_mul(totals.seat_days, pricing.seat_day_fee)
+    if seats:
+        lines.append(
+            InvoiceLine(
+                kind="seats",
+                description=f"坐席费 seat-days: {totals.seat_days} × {texts['seat_day_fee']}",
+                amount=seats,
+                quantity=str(totals.seat_days),
+                unit_price=texts["seat_day_fee"],
+            )
         )
-    )
-    lines.append(
-        InvoiceLine(
-            kind="commission",
-            description=(
-                f"询单转化提成 commission: {money_str(totals.sales_amount)} × {_dec(pricing.commission_rate)}"
-            ),
-            amount=round2_product(totals.sales_amount, pricing.commission_rate),
-            quantity=money_str(totals.sales_amount),
-            unit_price=_dec(pricing.commission_rate),
+    commission = round2_mul(totals.sales_amount, pricing.commission_rate)
+    if commission:
+        sales = money_str(totals.sales_amount)
+        lines.append(
+            InvoiceLine(
+                kind="commission",
+                description=f"询单转化提成 commission: {sales} × {texts['commission_rate']}",
+                amount=commission,
+                quantity=sales,
+                unit_price=texts["commission_rate"],
+            )
         )
-    )
-    lines = [line for line in lines if line.amount != 0]
     subtotal = sum((line.amount for line in lines), ZERO)
-    minimum = _prorate(pricing.minimum_fee, active_days, period_days)
+    minimum = _prorated(plan.minimum_fee, active_days, period_days)
     if subtotal < minimum:
         lines.append(
             InvoiceLine(
                 kind="minimum_top_up",
                 description=(
                     f"保底补足 minimum fee top-up: {money_str(minimum)} − {money_str(subtotal)} "
-                    f"(minimum {money_str(pricing.minimum_fee)} × {_days(active_days, period_days)})"
+                    f"(minimum {texts['minimum_fee']} × {days})"
                 ),
                 amount=minimum - subtotal,
-                unit_price=money_str(pricing.minimum_fee),
+                unit_price=texts["minimum_fee"],
             )
         )
     return lines
@@ -294,15 +493,8 @@ def _service_lines(
 # scorecard (SPEC 5.4) and red lines (SPEC 5.6)
 
 
-def _applied_red_line(item: ScorecardItem, value: Fraction) -> RedLine | None:
-    """The breached red line with the largest penalty_rate (the first written among equals)."""
-    breached = [
-        line
-        for line in item.red_lines
-        if (line.below is not None and value < line.below) or (line.above is not None and value > line.above)
-    ]
-    # max() returns the first of equal maxima
-    return max(breached, key=lambda line: line.penalty_rate) if breached else None
+def _ratios(values: dict[str, Fraction | None]) -> dict[str, tuple[int, int] | None]:
+    return {name: (v.numerator, v.denominator) if v is not None else None for name, v in values.items()}
 
 
 def evaluate_scorecard(
@@ -316,69 +508,15 @@ def evaluate_scorecard(
     Pricing a red line needs the service charges: see `apply_red_line_penalties`. `values` are
     the period's metric values when the caller has them already.
     """
-    if values is None:
-        values = metric_values(totals)
-    items: list[ScorecardItemResult] = []
-    for item in scorecard.items:
-        value = values[item.metric]
-        if value is None:
-            items.append(
-                ScorecardItemResult(
-                    metric=item.metric,
-                    value=None,
-                    evaluated=False,
-                    points=0,
-                    max_points=0,
-                    band_index=None,
-                    red_line_breached=False,
-                    red_line_threshold=None,
-                    penalty_rate=None,
-                    penalty=ZERO,
-                )
-            )
-            continue
-        band_index: int | None = None
-        for j, band in enumerate(item.bands):
-            if (band.at_least is not None and value >= band.at_least) or (
-                band.at_most is not None and value <= band.at_most
-            ):
-                band_index = j
-                break  # the first band met, in written order, wins
-        applied = _applied_red_line(item, value)
-        items.append(
-            ScorecardItemResult(
-                metric=item.metric,
-                value=decimal_text(value),
-                evaluated=True,
-                points=item.bands[band_index].points if band_index is not None else 0,
-                max_points=item.max_points,
-                band_index=band_index,
-                red_line_breached=applied is not None,
-                red_line_threshold=_dec(applied.threshold) if applied is not None else None,
-                penalty_rate=_dec(applied.penalty_rate) if applied is not None else None,
-                penalty=ZERO,
-            )
-        )
-    item_points = sum(i.points for i in items)
-    max_points = sum(i.max_points for i in items)
-    score = min(max(item_points + incident_points, 0), max_points)
-    ratio = Fraction(score, max_points) if max_points else None
-    return ScorecardResult(
-        items=items,
-        item_points=item_points,
-        incident_points=incident_points,
-        score=score,
-        max_points=max_points,
-        ratio=decimal_text(ratio),
-        pass_ratio=_dec(scorecard.pass_ratio),
-        passed=ratio is not None and ratio >= scorecard.pass_ratio,
-    )
+    ratios = _ratios(values) if values is not None else metric_ratios(totals)
+    texts = {name: ratio_text(r) for name, r in ratios.items()}
+    return ScorecardPlan.of(scorecard).evaluate(ratios, texts, incident_points, None)
 
 
 def apply_red_line_penalties(result: ScorecardResult, service_charges: Decimal) -> ScorecardResult:
     """The same result with each breached item's penalty: round2(service_charges × penalty_rate)."""
     items = [
-        msgspec.structs.replace(item, penalty=round2_product(service_charges, Decimal(item.penalty_rate)))
+        msgspec.structs.replace(item, penalty=round2_mul(service_charges, Decimal(item.penalty_rate)))
         if item.penalty_rate is not None
         else item
         for item in result.items
@@ -389,15 +527,9 @@ def apply_red_line_penalties(result: ScorecardResult, service_charges: Decimal) 
 def _period_incidents(incidents: Sequence[IncidentInput], period: Period) -> list[IncidentInput]:
     """Only the period's own incidents count (defensively, whatever the caller passed), in a
     fixed order (date, ref) so that re-running a billing run gives the same lines."""
+    if not incidents:
+        return []
     return sorted((i for i in incidents if i.date in period), key=lambda i: (i.date, i.ref))
-
-
-def _red_line_text(item: ScorecardItem, value: Fraction | None) -> str:
-    """`< 0.80` or `> 0.02`: the applied red line of an evaluated item, for its description."""
-    line = _applied_red_line(item, value) if value is not None else None
-    if line is None:
-        return ""
-    return f"{'<' if line.below is not None else '>'} {_dec(line.threshold)}"
 
 
 def _incident_text(incident: IncidentInput) -> str:
@@ -420,50 +552,59 @@ def compute_invoice(
     totals: PerformanceTotals,
     incidents: Sequence[IncidentInput] = (),
     adjustments: Sequence[AdjustmentInput] = (),
+    *,
+    plan: BillingPlan | None = None,
 ) -> BillingComputation | None:
-    """Every amount and line of the contract's invoice for `period`; None without an active day."""
+    """Every amount and line of the contract's invoice for `period`; None without an active day.
+
+    `plan` is `BillingPlan.of(doc)` when the caller keeps one (billing many invoices).
+    """
     period_days = period.days
     active_days = period.active_days(doc.starts_on, doc.ends_on)
     if active_days <= 0:
         return None
+    if plan is None or plan.document is not doc:
+        plan = BillingPlan.of(doc)
     incidents = _period_incidents(incidents, period)
 
-    lines = _service_lines(doc, totals, active_days, period_days)
+    lines = _service_lines(plan, totals, active_days, period_days)
     service_charges = sum((line.amount for line in lines), ZERO)
 
     incident_points = sum(i.points for i in incidents)
-    values = metric_values(totals)  # once per invoice: every later step reads these
-    scorecard = apply_red_line_penalties(
-        evaluate_scorecard(doc.scorecard, totals, incident_points, values), service_charges
-    )
+    ratios = metric_ratios(totals)  # once per invoice: every later step reads these
+    texts = {name: ratio_text(ratio) for name, ratio in ratios.items()}
+    scorecard = plan.scorecard.evaluate(ratios, texts, incident_points, service_charges)
 
-    # Bonus (5.5): from the exact ratio, prorated, rounded once.
+    # Bonus (5.5): bonus_pool × score/max_points × active_days/period_days, exact, rounded once.
     bonus = ZERO
-    ratio = scorecard.exact_ratio
-    if scorecard.passed and ratio is not None:
-        bonus = round2(Fraction(doc.scorecard.bonus_pool) * ratio * active_days / period_days)
+    if scorecard.passed:
+        pool_p, pool_q = plan.bonus_pool
+        bonus = round_ratio(pool_p * scorecard.score * active_days, pool_q * scorecard.max_points * period_days, 2)
     if bonus:
         lines.append(
             InvoiceLine(
                 kind="bonus",
                 description=(
-                    f"绩效奖金 performance bonus: {money_str(doc.scorecard.bonus_pool)} × "
+                    f"绩效奖金 performance bonus: {plan.texts['bonus_pool']} × "
                     f"{scorecard.score}/{scorecard.max_points} × {_days(active_days, period_days)}"
                 ),
                 amount=bonus,
                 quantity=f"{scorecard.score}/{scorecard.max_points}",
-                unit_price=money_str(doc.scorecard.bonus_pool),
+                unit_price=plan.texts["bonus_pool"],
             )
         )
 
     # Penalties (5.6): red lines, then incidents' fixed amounts, then the cap.
-    for written, item in zip(doc.scorecard.items, scorecard.items, strict=True):
-        if item.penalty:
+    for item_plan, item in zip(plan.scorecard.items, scorecard.items, strict=True):
+        ratio = ratios[item.metric]
+        if item.penalty and ratio is not None:
+            applied = item_plan.applied_red_line(*ratio)
+            assert applied is not None
             lines.append(
                 InvoiceLine(
                     kind="penalty",
                     description=(
-                        f"红线扣款 red line {item.metric} {_red_line_text(written, values[item.metric])}: "
+                        f"红线扣款 red line {item.metric} {applied.label}: "
                         f"{money_str(service_charges)} × {item.penalty_rate}"
                     ),
                     amount=-item.penalty,
@@ -493,7 +634,7 @@ def compute_invoice(
     penalty_cap: Decimal | None = None
     penalties = penalties_uncapped
     if doc.penalties.cap_rate is not None:
-        penalty_cap = round2_product(service_charges, doc.penalties.cap_rate)
+        penalty_cap = round2_mul(service_charges, doc.penalties.cap_rate)
         if penalties_uncapped > penalty_cap:
             penalties = penalty_cap
             # Give back what the cap forgives, so the lines still sum to the net.
@@ -502,11 +643,11 @@ def compute_invoice(
                     kind="penalty_cap",
                     description=(
                         f"扣款封顶 penalty cap: {money_str(service_charges)} × "
-                        f"{_dec(doc.penalties.cap_rate)} = {money_str(penalty_cap)}"
+                        f"{plan.texts['cap_rate']} = {money_str(penalty_cap)}"
                     ),
                     amount=penalties_uncapped - penalty_cap,
                     quantity=money_str(service_charges),
-                    unit_price=_dec(doc.penalties.cap_rate),
+                    unit_price=plan.texts["cap_rate"],
                 )
             )
 
@@ -539,7 +680,7 @@ def compute_invoice(
         )
 
     net = net_before_adjustments + adjustment_total
-    tax = round2_product(net, doc.tax_rate)
+    tax = round2_mul(net, doc.tax_rate)
     total = net + tax
     assert sum((line.amount for line in lines), ZERO) == net, "invoice lines must sum to the net"
     return BillingComputation(
@@ -547,7 +688,7 @@ def compute_invoice(
         period_days=period_days,
         active_days=active_days,
         totals=totals,
-        metrics={name: decimal_text(values[name]) for name in METRIC_NAMES},
+        metrics=texts,
         lines=lines,
         service_charges=service_charges,
         bonus=bonus,
@@ -574,6 +715,9 @@ def _text(value: Decimal) -> str:
     return f"{value.normalize():f}" if value else "0"
 
 
+_DECIMAL_TOTALS = tuple(f.name for f in RECORD_FIELDS if f.kind == "decimal")
+
+
 def inputs_snapshot(
     doc_sha256: str,
     contract_version: int,
@@ -587,43 +731,18 @@ def inputs_snapshot(
     the invoice and explain it line by line. Only the period's incidents are recorded, as in
     `compute_invoice`.
     """
-    period = parse_period(computation.period)
     totals = msgspec.to_builtins(computation.totals)
-    for name, value in msgspec.structs.asdict(computation.totals).items():
-        if isinstance(value, Decimal):
-            totals[name] = _text(value)
-    card = computation.scorecard
+    for name in _DECIMAL_TOTALS:
+        totals[name] = _text(getattr(computation.totals, name))
     return {
         "contract": {"version": contract_version, "document_sha256": doc_sha256},
         "period": computation.period,
         "period_days": computation.period_days,
         "active_days": computation.active_days,
         "totals": totals,
-        "metrics": dict(computation.metrics),
-        "scorecard": {
-            "items": [
-                {
-                    "metric": item.metric,
-                    "value": item.value,
-                    "evaluated": item.evaluated,
-                    "points": item.points,
-                    "max_points": item.max_points,
-                    "band_index": item.band_index,
-                    "red_line_breached": item.red_line_breached,
-                    "red_line_threshold": item.red_line_threshold,
-                    "penalty_rate": item.penalty_rate,
-                    "penalty": money_str(item.penalty),
-                }
-                for item in card.items
-            ],
-            "item_points": card.item_points,
-            "incident_points": card.incident_points,
-            "score": card.score,
-            "max_points": card.max_points,
-            "ratio": card.ratio,
-            "pass_ratio": card.pass_ratio,
-            "passed": card.passed,
-        },
+        "metrics": computation.metrics,
+        # The scorecard as its Struct encodes (penalties are amounts of two decimals, as text).
+        "scorecard": msgspec.to_builtins(computation.scorecard),
         "incidents": [
             {
                 "ref": i.ref,
@@ -633,7 +752,7 @@ def inputs_snapshot(
                 "penalty_amount": money_str(i.penalty_amount) if i.penalty_amount is not None else None,
                 "note": i.note,
             }
-            for i in _period_incidents(incidents, period)
+            for i in (_period_incidents(incidents, parse_period(computation.period)) if incidents else ())
         ],
         "adjustments": [
             {

@@ -29,15 +29,25 @@ def round2_product(*factors: Decimal | int) -> Decimal:
     return _ROUND.quantize(product, FEN)  # the one rounding: half up to the fen
 
 
-def round_fraction(x: Fraction, places: int) -> Decimal:
-    """Round a rational exactly to `places` decimals, half away from zero (ROUND_HALF_UP).
+def round2_mul(amount: Decimal | int, factor: Decimal | int) -> Decimal:
+    """round2 of the exact product of two factors: `round2_product` for the common case."""
+    return _ROUND.quantize(_EXACT.multiply(amount, factor), FEN)
+
+
+def round_ratio(numerator: int, denominator: int, places: int) -> Decimal:
+    """Round numerator / denominator (denominator > 0) exactly to `places` decimals, half away
+    from zero (ROUND_HALF_UP).
 
     Dividing into a Decimal first could round twice; this rounds the exact value once, in
-    integers (a Fraction's denominator is always positive).
+    integers.
     """
-    n, d = x.numerator, x.denominator
-    units = (2 * abs(n) * 10**places + d) // (2 * d)
-    return Decimal(-units if n < 0 else units).scaleb(-places)
+    units = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    return Decimal(-units if numerator < 0 else units).scaleb(-places)
+
+
+def round_fraction(x: Fraction, places: int) -> Decimal:
+    """`round_ratio` of a Fraction (whose denominator is always positive)."""
+    return round_ratio(x.numerator, x.denominator, places)
 
 
 def to_fen(amount: Decimal) -> int:
