@@ -98,7 +98,7 @@ async def drafts() -> list[tuple[Any, ...]]:
     """Every invoice of the period, as billing computed it (ids and times aside)."""
     rows = await execute(
         "SELECT contract, contract_version, status, service_charges_fen, bonus_fen, penalties_fen,"
-        " adjustments_fen, net_fen, tax_fen, total_fen, lines, scorecard, inputs_sha256"
+        " adjustments_fen, net_fen, tax_fen, total_fen, lines, inputs, inputs_sha256"
         " FROM invoices WHERE period = '2026-10' ORDER BY contract"
     )
     return [tuple(row.values()) for row in rows]

@@ -17,10 +17,11 @@ import contextvars
 import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,7 +40,15 @@ from vendor_ms.billing.schemas import (
     ScorecardOut,
 )
 from vendor_ms.contracts.service import contract_scope, visible_contract
-from vendor_ms.db.engine import copy_rows, current_engine, execute, is_postgres, transaction
+from vendor_ms.db.engine import (
+    copy_chunks,
+    copy_rows,
+    current_engine,
+    execute,
+    is_postgres,
+    reserve_ids,
+    transaction,
+)
 from vendor_ms.db.tables import (
     AccountBinding,
     BillingRun,
@@ -205,45 +214,99 @@ class Computed(msgspec.Struct):
     incidents: list[IncidentInput]
 
 
+Pending = dict[int, list[tuple[AdjustmentInput, int]]]
+
+
+class PeriodInputs:
+    """Everything a period's invoices are computed from, each read with one set-based query."""
+
+    __slots__ = ("incidents", "totals", "versions")
+
+    def __init__(
+        self,
+        versions: dict[int, VersionInForce],
+        totals: dict[int, PerformanceTotals],
+        incidents: dict[int, list[IncidentInput]],
+    ) -> None:
+        self.versions = versions
+        self.totals = totals
+        self.incidents = incidents
+
+
+@asynccontextmanager
+async def _totals_meanwhile(
+    period: Period, ids: list[int] | None
+) -> AsyncIterator[asyncio.Task[dict[int, PerformanceTotals]]]:
+    """The GROUP BY over the period's records, running while the block uses this connection.
+
+    It is the one heavy query, so it runs on a connection of its own (a fresh context has no
+    transaction) while the caller reads versions and incidents, or replaces drafts. It reads
+    committed records only, which is all a billing run ever bills. `None`, or many contracts:
+    it sums the whole period in one pass (the floor's own query) rather than name thousands of
+    ids; the totals of contracts not asked for are simply not used.
+    """
+    scope = None if ids is None or len(ids) > _NAMED_CONTRACTS else ids
+    task = asyncio.create_task(contract_totals(scope, period.start, period.end), context=contextvars.Context())
+    try:
+        yield task
+    finally:
+        if not task.done():
+            task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+
+
+async def _read_inputs(
+    period: Period, ids: list[int], totals: asyncio.Task[dict[int, PerformanceTotals]]
+) -> PeriodInputs:
+    versions = await versions_in_force(ids, period.end)
+    incidents = await period_incidents(ids, period.start, period.end)
+    return PeriodInputs(versions, await totals, incidents)
+
+
+def _computations(period: Period, ids: list[int], inputs: PeriodInputs, pending: Pending) -> Iterator[Computed]:
+    """Each listed contract's invoice for the period, lazily, in id order; contracts without an
+    active day are left out."""
+    for contract_id in ids:
+        version = inputs.versions[contract_id]
+        incidents = inputs.incidents.get(contract_id, [])
+        corrections = pending.get(contract_id, [])
+        adjustments = [a for a, _ in corrections]
+        computation = compute_invoice(
+            version.document,
+            period,
+            inputs.totals.get(contract_id, _NO_TOTALS),
+            incidents,
+            adjustments,
+            plan=version.plan,
+        )
+        if computation is not None:
+            yield Computed(
+                contract_id=contract_id,
+                version=version.version,
+                document_sha256=version.sha256,
+                computation=computation,
+                adjustments=adjustments,
+                targets=[t for _, t in corrections],
+                incidents=incidents,
+            )
+
+
 async def compute_period(
     period: Period,
     contract_ids: Iterable[int],
     *,
-    adjustments: dict[int, list[tuple[AdjustmentInput, int]]] | None = None,
+    adjustments: Pending | None = None,
 ) -> dict[int, Computed]:
-    """Compute every listed contract's invoice for the period (None-free: contracts without an
-    active day are left out). Set-based: one query each for totals, incidents and versions."""
+    """Compute every listed contract's invoice for the period (contracts without an active day
+    are left out). Set-based: one query each for totals, incidents and versions."""
     ids = sorted(set(contract_ids))
     if not ids:
         return {}
-    # The GROUP BY over the period's records is the one heavy query: it runs on a connection of
-    # its own (a fresh context has no transaction) while this one fetches and decodes contract
-    # versions. It reads committed records only, which is all a billing run ever bills.
-    # Many contracts: sum the whole period in one pass (the floor's own query) rather than name
-    # thousands of ids; the totals of contracts not asked for are simply not used.
-    scope = None if len(ids) > _NAMED_CONTRACTS else ids
-    totals_task = asyncio.create_task(contract_totals(scope, period.start, period.end), context=contextvars.Context())
-    try:
-        versions = await versions_in_force(ids, period.end)
-        incidents = await period_incidents(ids, period.start, period.end)
-    finally:
-        totals = await totals_task
+    async with _totals_meanwhile(period, ids) as totals:
+        inputs = await _read_inputs(period, ids, totals)
     with _collector_paused():
-        return {
-            contract_id: computed
-            for contract_id in ids
-            if (
-                computed := _compute_one(
-                    period,
-                    contract_id,
-                    versions[contract_id],
-                    totals.get(contract_id),
-                    incidents.get(contract_id, []),
-                    (adjustments or {}).get(contract_id, []),
-                )
-            )
-            is not None
-        }
+        return {c.contract_id: c for c in _computations(period, ids, inputs, adjustments or {})}
 
 
 @contextmanager
@@ -259,30 +322,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _compute_one(
-    period: Period,
-    contract_id: int,
-    version: VersionInForce,
-    totals: PerformanceTotals | None,
-    incidents: list[IncidentInput],
-    pending: list[tuple[AdjustmentInput, int]],
-) -> Computed | None:
-    adjustments = [a for a, _ in pending]
-    computation = compute_invoice(version.document, period, totals or _NO_TOTALS, incidents, adjustments)
-    if computation is None:
-        return None
-    return Computed(
-        contract_id=contract_id,
-        version=version.version,
-        document_sha256=version.sha256,
-        computation=computation,
-        adjustments=adjustments,
-        targets=[t for _, t in pending],
-        incidents=incidents,
-    )
-
-
-async def _pending_adjustments(contract_ids: list[int], before: date) -> dict[int, list[tuple[AdjustmentInput, int]]]:
+async def _pending_adjustments(contract_ids: list[int], before: date) -> Pending:
     """For each contract, earlier issued periods whose data changed after issue, recomputed.
 
     The difference between the recomputed net (before adjustments) and what was billed for that
@@ -339,35 +379,44 @@ async def run_billing(caller: Caller, period_text: str, progress: Progress | Non
     period = _period(period_text)
     started = datetime.now(UTC)
     async with transaction():
-        if is_postgres(current_engine()):
-            # One billing run per period at a time; a second waits and then replaces drafts.
-            await execute("SELECT pg_advisory_xact_lock(hashtext({}))", f"vendor-ms:billing:{period.label}")
-        candidates = await Contract.select(
-            Contract.id, Contract.code, Contract.shop.code.as_alias("shop"), Contract.vendor.code.as_alias("vendor")
-        ).where(
-            Contract.billing_cycle == period.cycle, Contract.starts_on <= period.end, Contract.ends_on >= period.start
-        )
-        by_id = {row["id"]: row for row in candidates}
-        ids = sorted(by_id)
-        existing = await _lock_live_invoices(ids, period.label)
-        skipped = {cid for cid, status in existing.items() if status in LIVE}
-        # Drafts of the period are replaced freely, with their adjustment rows (explicitly:
-        # SQLite does not enforce ON DELETE CASCADE unless told to).
-        drafts = Invoice.select(Invoice.id).where(Invoice.period == period.label, Invoice.status == "draft")
-        await InvoiceAdjustment.delete().where(InvoiceAdjustment.invoice.is_in(drafts))
-        await Invoice.delete().where(Invoice.period == period.label, Invoice.status == "draft")
-        billable = [cid for cid in ids if cid not in skipped]
-        adjustments = await _pending_adjustments(billable, period.start)
-        computed = await compute_period(period, billable, adjustments=adjustments)
-        run = BillingRun(period=period.label, started_by=caller.name, started_at=started)
-        await run.save()
-        invoice_ids = await _insert_drafts(run.id, period, computed, progress)
+        # The period's totals are summed for every contract, from the start: a run bills most
+        # of them, and naming them would first need the list.
+        async with _totals_meanwhile(period, None) as totals:
+            if is_postgres(current_engine()):
+                # One billing run per period at a time; a second waits and then replaces drafts.
+                await execute("SELECT pg_advisory_xact_lock(hashtext({}))", f"vendor-ms:billing:{period.label}")
+            candidates = await Contract.select(
+                Contract.id,
+                Contract.code,
+                Contract.shop.code.as_alias("shop"),
+                Contract.vendor.code.as_alias("vendor"),
+            ).where(
+                Contract.billing_cycle == period.cycle,
+                Contract.starts_on <= period.end,
+                Contract.ends_on >= period.start,
+            )
+            by_id = {row["id"]: row for row in candidates}
+            ids = sorted(by_id)
+            existing = await _lock_live_invoices(ids, period.label)
+            skipped = {cid for cid, status in existing.items() if status in LIVE}
+            # Drafts of the period are replaced freely, with their adjustment rows (explicitly:
+            # SQLite does not enforce ON DELETE CASCADE unless told to).
+            drafts = Invoice.select(Invoice.id).where(Invoice.period == period.label, Invoice.status == "draft")
+            await InvoiceAdjustment.delete().where(InvoiceAdjustment.invoice.is_in(drafts))
+            await Invoice.delete().where(Invoice.period == period.label, Invoice.status == "draft")
+            billable = [cid for cid in ids if cid not in skipped]
+            adjustments = await _pending_adjustments(billable, period.start)
+            run = BillingRun(period=period.label, started_by=caller.name, started_at=started)
+            await run.save()
+            inputs = await _read_inputs(period, billable, totals)
+        computations = _computations(period, billable, inputs, adjustments)
+        written = await _write_drafts(run.id, period, computations, len(billable), progress)
         finished = datetime.now(UTC)
         await BillingRun.update(
             {
                 BillingRun.finished_at: finished,
                 BillingRun.contracts: len(ids),
-                BillingRun.drafts: len(invoice_ids),
+                BillingRun.drafts: len(written),
                 BillingRun.skipped_issued: len(skipped),
             }
         ).where(BillingRun.id == run.id)
@@ -376,17 +425,17 @@ async def run_billing(caller: Caller, period_text: str, progress: Progress | Non
             "billing.run",
             "billing_run",
             f"#{run.id}",
-            shops=[by_id[c]["shop"] for c in computed],
-            vendors=[by_id[c]["vendor"] for c in computed],
-            detail={"period": period.label, "drafts": len(invoice_ids), "skipped_issued": len(skipped)},
+            shops=sorted({by_id[c]["shop"] for c in written}),
+            vendors=sorted({by_id[c]["vendor"] for c in written}),
+            detail={"period": period.label, "drafts": len(written), "skipped_issued": len(skipped)},
         )
     return BillingRunOut(
         id=run.id,
         period=period.label,
         contracts=len(ids),
-        drafts=len(invoice_ids),
+        drafts=len(written),
         skipped_issued=len(skipped),
-        invoice_ids=invoice_ids,
+        invoice_ids=list(written.values()),
         started_at=started,
         finished_at=finished,
     )
@@ -409,7 +458,9 @@ def _encode(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
 
+_DRAFTS_PER_COPY = 250  # small enough that the last chunk's COPY is short, large enough to amortise one
 _DRAFT_COLUMNS = (
+    "id",
     "contract",
     "contract_version",
     "period",
@@ -427,66 +478,71 @@ _DRAFT_COLUMNS = (
     "tax_fen",
     "total_fen",
     "lines",
-    "scorecard",
     "inputs",
     "inputs_sha256",
     "created_at",
 )
 
 
-async def _insert_drafts(
-    run_id: int, period: Period, computed: dict[int, Computed], progress: Progress | None
-) -> list[int]:
+async def _write_drafts(
+    run_id: int, period: Period, computations: Iterator[Computed], count: int, progress: Progress | None
+) -> dict[int, int]:
+    """Write the drafts of up to `count` computations; {contract id: draft id}, in contract
+    order. They are computed chunk by chunk while the previous chunk is being written."""
+    ids = iter(await reserve_ids("invoices", count))
     now = datetime.now(UTC)
-    rows = []
-    total = len(computed)
-    for n, item in enumerate(computed.values(), 1):
+    written: dict[int, int] = {}
+    corrections: list[tuple[int, int, int]] = []
+
+    def row(item: Computed) -> tuple[Any, ...]:
+        invoice_id = written[item.contract_id] = next(ids)
         c = item.computation
         # Stored as its canonical text, so the stored inputs hash to the stored SHA-256.
         inputs = canonical_inputs(
             inputs_snapshot(item.document_sha256, item.version, c, item.incidents, item.adjustments)
         )
-        rows.append(
-            (
-                item.contract_id,
-                item.version,
-                period.label,
-                period.start,
-                period.end,
-                "draft",
-                c.kind,
-                run_id,
-                to_fen(c.service_charges),
-                to_fen(c.bonus),
-                to_fen(c.penalties),
-                to_fen(c.adjustments),
-                to_fen(c.net_before_adjustments),
-                to_fen(c.net),
-                to_fen(c.tax),
-                to_fen(c.total),
-                _encode(c.lines),
-                _encode(c.scorecard),
-                inputs.decode(),
-                hashlib.sha256(inputs).hexdigest(),
-                now,
-            )
+        corrections.extend(
+            (invoice_id, target, to_fen(adjustment.amount))
+            for adjustment, target in zip(item.adjustments, item.targets, strict=True)
+            if adjustment.amount
         )
-        if progress and (n % 100 == 0 or n == total):
-            progress(n, total)
-    await copy_rows("invoices", _DRAFT_COLUMNS, rows)
-    ids = {
-        row["contract"]: row["id"]
-        for row in await Invoice.select(Invoice.id, Invoice.contract).where(Invoice.billing_run == run_id)
-    }
-    adjustments = [
-        (ids[item.contract_id], target, to_fen(adj.amount))
-        for item in computed.values()
-        for adj, target in zip(item.adjustments, item.targets, strict=True)
-        if adj.amount
-    ]
-    if adjustments:
-        await copy_rows("invoice_adjustments", ("invoice", "target", "amount_fen"), adjustments)
-    return [ids[contract_id] for contract_id in computed]
+        return (
+            invoice_id,
+            item.contract_id,
+            item.version,
+            period.label,
+            period.start,
+            period.end,
+            "draft",
+            c.kind,
+            run_id,
+            to_fen(c.service_charges),
+            to_fen(c.bonus),
+            to_fen(c.penalties),
+            to_fen(c.adjustments),
+            to_fen(c.net_before_adjustments),
+            to_fen(c.net),
+            to_fen(c.tax),
+            to_fen(c.total),
+            _encode(c.lines),
+            inputs.decode(),
+            hashlib.sha256(inputs).hexdigest(),
+            now,
+        )
+
+    def chunks() -> Iterator[list[tuple[Any, ...]]]:
+        done = 0
+        while chunk := [row(item) for item in islice(computations, _DRAFTS_PER_COPY)]:
+            done += len(chunk)
+            if progress:
+                progress(done, max(done, count))
+            yield chunk
+
+    with _collector_paused():
+        await copy_chunks("invoices", _DRAFT_COLUMNS, chunks())
+    if corrections:
+        await copy_rows("invoice_adjustments", ("invoice", "target", "amount_fen"), corrections)
+    return written
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,6 +644,7 @@ async def _invoice_row(caller: Caller, invoice_id: int, *, lock: bool = False) -
 def _invoice_out(row: dict[str, Any]) -> InvoiceOut:
     # The row's "contract" is the foreign key; its code comes aliased as "contract_code".
     summary = _summary({**row, "contract": row["contract_code"]})
+    inputs = msgspec.json.decode(row["inputs"])
     return InvoiceOut(
         **msgspec.structs.asdict(summary),
         contract_version=row["contract_version"],
@@ -598,8 +655,9 @@ def _invoice_out(row: dict[str, Any]) -> InvoiceOut:
         bonus=from_fen(row["bonus_fen"]),
         penalties=from_fen(row["penalties_fen"]),
         adjustments=from_fen(row["adjustments_fen"]),
-        scorecard=msgspec.json.decode(row["scorecard"], type=ScorecardResult),
-        inputs=msgspec.json.decode(row["inputs"]),
+        # The scorecard is stored once, in the inputs it was computed with.
+        scorecard=msgspec.convert(inputs["scorecard"], ScorecardResult),
+        inputs=inputs,
         inputs_sha256=row["inputs_sha256"],
         credit_note_for=row["credit_note_for_number"],
         void_reason=row["void_reason"],
@@ -721,7 +779,6 @@ async def void_invoice(caller: Caller, invoice_id: int, reason: str) -> InvoiceO
             tax_fen=-row["tax_fen"],
             total_fen=-row["total_fen"],
             lines=_encode(lines),
-            scorecard=row["scorecard"],
             inputs=row["inputs"],
             inputs_sha256=row["inputs_sha256"],
             issued_at=now,

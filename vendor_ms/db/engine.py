@@ -7,10 +7,11 @@ SQLite databases are migrated automatically when opened; PostgreSQL ones by `ven
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -161,6 +162,43 @@ def _sqlite_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+async def copy_chunks(table: str, columns: Sequence[str], chunks: Iterable[Sequence[Sequence[Any]]]) -> None:
+    """`copy_rows` of each chunk, the next chunk made while the database writes the last one.
+
+    For rows that are expensive to make (a billing run's drafts): the database parses, checks
+    and indexes chunk k while Python makes chunk k+1, instead of each waiting for the other.
+    """
+    pending: asyncio.Future[None] | None = None
+    try:
+        for chunk in chunks:  # making this chunk overlaps the previous chunk's COPY
+            if pending is not None:
+                await pending
+            # A task inherits this context, so it writes in the current transaction; one turn of
+            # the loop lets it send its rows before the next chunk is made.
+            pending = asyncio.ensure_future(copy_rows(table, columns, chunk))
+            await asyncio.sleep(0)
+    finally:
+        if pending is not None:
+            await pending
+
+
+async def reserve_ids(table: str, count: int) -> list[int]:
+    """`count` fresh ids of `table`'s serial `id`, for rows written with `copy_rows` (COPY cannot
+    return them). Call inside the writing transaction: on SQLite its write lock, taken by an
+    earlier write, keeps anyone else from taking the same ids; PostgreSQL's sequence is shared
+    safely anyway (an unused id is only a gap, as after any rollback)."""
+    if count <= 0:
+        return []
+    if isinstance(current_engine(), PostgresEngine):
+        rows = await execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, {{}})", count
+        )
+        return [int(row["id"]) for row in rows]
+    rows = await execute(f"SELECT COALESCE(MAX(id), 0) AS top FROM {table}")
+    top = int(rows[0]["top"])
+    return list(range(top + 1, top + 1 + count))
 
 
 async def execute(sql: str, *args: Any) -> list[dict[str, Any]]:

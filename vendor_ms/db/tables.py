@@ -253,7 +253,6 @@ class Invoice(Table, tablename="invoices"):
     tax_fen = BigInt(default=0)
     total_fen = BigInt(default=0)
     lines = Text(default="[]")
-    scorecard = Text(default="{}")
     inputs = Text(default="{}")
     inputs_sha256 = Varchar(length=64, default="")
     pdf = Bytea(null=True, default=None)
