@@ -234,12 +234,14 @@ class Invoice(Table, tablename="invoices"):
     """An invoice or credit note for one contract and period; amounts in fen, documents as JSON."""
 
     id = Serial(primary_key=True)
-    contract = ForeignKey[Contract](Contract, on_delete=OnDelete.restrict, index=True)
+    contract = ForeignKey[Contract](
+        Contract, on_delete=OnDelete.restrict
+    )  # indexed with period (invoices_contract_period)
     contract_version = Integer()
     period = Varchar(length=12, index=True)
     period_start = Date()
     period_end = Date()
-    status = Varchar(length=10, index=True)  # draft | issued | paid | void
+    status = Varchar(length=10)  # draft | issued | paid | void (four values: an index would not help)
     kind = Varchar(length=12)  # invoice | credit_note
     number = Varchar(length=20, null=True, default=None, unique=True)
     billing_run = ForeignKey[BillingRun](BillingRun, on_delete=OnDelete.set_null, null=True)
