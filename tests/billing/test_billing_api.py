@@ -6,14 +6,16 @@ Each expected amount is worked out by hand in the comments of its test.
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 import msgspec
 import pytest
 
 from tests.support import CONTRACTS_DIR, bearer, daily, import_examples, month_days, submit
 from vendor_ms.access.caller import local_admin
+from vendor_ms.billing import service as billing_service
 from vendor_ms.contracts.service import import_document
-from vendor_ms.db.tables import BillingRun, Invoice, InvoiceAdjustment
+from vendor_ms.db.tables import BillingRun, Contract, Invoice, InvoiceAdjustment
 from vendor_ms.domain.contract import parse_toml
 
 MM = ["pdd-mm:yk01", "pdd-mm:yk02", "pdd-mm:yk03"]
@@ -263,6 +265,27 @@ async def test_rerunning_replaces_drafts_and_never_issued_invoices(client, setup
     assert after["status"] == "issued" and after["number"] == "VMS-2026-000001"
     assert await Invoice.count() == 8
     assert await BillingRun.count() == 3
+
+
+async def test_a_rerun_replaces_every_draft_range_by_range(client, setup, monkeypatch) -> None:
+    # Three drafts per COPY: the 8 October contracts are written in chunks of 3, 3 and 2, each
+    # replacing the previous drafts of its range of contracts while the next is computed.
+    monkeypatch.setattr(billing_service, "_DRAFTS_PER_COPY", 3)
+    await submit(client, setup["yunke"], good_month(MM))
+    first = await bill(client, setup["finance"], "2026-10")
+    assert first["drafts"] == 8 and await Invoice.count() == 8
+    # Two contracts end in September by amendment: the one billed first and the one billed last.
+    # Their October drafts must go although no chunk of the re-run covers them any more.
+    monthly = await Contract.select(Contract.id).where(Contract.billing_cycle == "monthly").order_by(Contract.id)
+    ended = [monthly[0]["id"], monthly[-1]["id"]]
+    await Contract.update({Contract.ends_on: date(2026, 9, 30)}).where(Contract.id.is_in(ended))
+    second = await bill(client, setup["finance"], "2026-10")
+    assert (second["contracts"], second["drafts"]) == (6, 6)
+    drafts = await Invoice.select(Invoice.id, Invoice.contract, Invoice.billing_run).order_by(Invoice.contract)
+    assert [d["id"] for d in drafts] == second["invoice_ids"]
+    assert not set(second["invoice_ids"]) & set(first["invoice_ids"])
+    assert {d["billing_run"] for d in drafts} == {second["id"]}
+    assert not {d["contract"] for d in drafts} & set(ended)
 
 
 async def test_lifecycle_issue_pay_void(client, setup) -> None:

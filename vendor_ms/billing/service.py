@@ -21,7 +21,6 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,13 +40,13 @@ from vendor_ms.billing.schemas import (
 )
 from vendor_ms.contracts.service import contract_scope, visible_contract
 from vendor_ms.db.engine import (
-    copy_chunks,
     copy_rows,
     current_engine,
     execute,
     is_postgres,
     reserve_ids,
     transaction,
+    write_behind,
 )
 from vendor_ms.db.tables import (
     AccountBinding,
@@ -397,20 +396,15 @@ async def run_billing(caller: Caller, period_text: str, progress: Progress | Non
             )
             by_id = {row["id"]: row for row in candidates}
             ids = sorted(by_id)
-            existing = await _lock_live_invoices(ids, period.label)
-            skipped = {cid for cid, status in existing.items() if status in LIVE}
-            # Drafts of the period are replaced freely, with their adjustment rows (explicitly:
-            # SQLite does not enforce ON DELETE CASCADE unless told to).
-            drafts = Invoice.select(Invoice.id).where(Invoice.period == period.label, Invoice.status == "draft")
-            await InvoiceAdjustment.delete().where(InvoiceAdjustment.invoice.is_in(drafts))
-            await Invoice.delete().where(Invoice.period == period.label, Invoice.status == "draft")
+            skipped = await _lock_period(ids, period.label)
             billable = [cid for cid in ids if cid not in skipped]
+            ids_ahead = await reserve_ids("invoices", len(billable))
             adjustments = await _pending_adjustments(billable, period.start)
             run = BillingRun(period=period.label, started_by=caller.name, started_at=started)
             await run.save()
             inputs = await _read_inputs(period, billable, totals)
         computations = _computations(period, billable, inputs, adjustments)
-        written = await _write_drafts(run.id, period, computations, len(billable), progress)
+        written = await _write_drafts(run.id, period, computations, ids_ahead, progress)
         finished = datetime.now(UTC)
         await BillingRun.update(
             {
@@ -441,23 +435,33 @@ async def run_billing(caller: Caller, period_text: str, progress: Progress | Non
     )
 
 
-async def _lock_live_invoices(contract_ids: list[int], period: str) -> dict[int, str]:
-    """Status of each contract's live (non-void) invoice of the period, locked against issuing."""
+async def _lock_period(contract_ids: list[int], period: str) -> set[int]:
+    """Lock the period's live (non-void) invoices against issuing, voiding and paying until the
+    run commits, and clear its drafts' adjustment rows; return the contracts whose invoice is
+    already issued or paid (not billed again).
+
+    Drafts are locked too, before they are replaced: a draft issued meanwhile would otherwise
+    lose its adjustment rows, or collide with its replacement.
+    """
     if not contract_ids:
-        return {}
-    query = Invoice.select(Invoice.contract, Invoice.status).where(
-        Invoice.period == period, Invoice.credit_note_for.is_null(), Invoice.status != "void"
-    )
+        return set()
+    live = "period = {} AND credit_note_for IS NULL AND status <> 'void'"
     if is_postgres(current_engine()):
-        query = query.lock_rows("UPDATE")
+        await execute(f"SELECT count(*) FROM (SELECT 1 FROM invoices WHERE {live} FOR UPDATE) AS locked", period)
+    # The drafts' adjustment rows go now, in one statement, before their drafts are replaced
+    # range by range (explicitly: SQLite does not enforce ON DELETE CASCADE unless told to).
+    drafts = "SELECT id FROM invoices WHERE period = {} AND status = 'draft'"
+    await execute(f"DELETE FROM invoice_adjustments WHERE invoice IN ({drafts})", period)
+    rows = await execute(f"SELECT contract FROM invoices WHERE {live} AND status IN ('issued', 'paid')", period)
     wanted = set(contract_ids)
-    return {row["contract"]: row["status"] for row in await query if row["contract"] in wanted}
+    return {row["contract"] for row in rows if row["contract"] in wanted}
 
 
 def _encode(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
 
+_YIELD_EVERY = 25  # drafts computed between two turns of the event loop while writing
 _DRAFTS_PER_COPY = 250  # small enough that the last chunk's COPY is short, large enough to amortise one
 _DRAFT_COLUMNS = (
     "id",
@@ -485,17 +489,22 @@ _DRAFT_COLUMNS = (
 
 
 async def _write_drafts(
-    run_id: int, period: Period, computations: Iterator[Computed], count: int, progress: Progress | None
+    run_id: int, period: Period, computations: Iterator[Computed], ids: list[int], progress: Progress | None
 ) -> dict[int, int]:
-    """Write the drafts of up to `count` computations; {contract id: draft id}, in contract
-    order. They are computed chunk by chunk while the previous chunk is being written."""
-    ids = iter(await reserve_ids("invoices", count))
+    """Replace the period's drafts with the computed ones, numbered from `ids` (one for each
+    possible draft); {contract id: draft id}, in contract order.
+
+    Contract by contract range, a chunk at a time: the previous drafts of the range go, the new
+    ones are written with COPY, all while the next chunk is being computed. Drafts of contracts
+    no longer billed go as well.
+    """
+    fresh = iter(ids)
     now = datetime.now(UTC)
     written: dict[int, int] = {}
     corrections: list[tuple[int, int, int]] = []
 
     def row(item: Computed) -> tuple[Any, ...]:
-        invoice_id = written[item.contract_id] = next(ids)
+        invoice_id = written[item.contract_id] = next(fresh)
         c = item.computation
         # Stored as its canonical text, so the stored inputs hash to the stored SHA-256.
         inputs = canonical_inputs(
@@ -530,19 +539,49 @@ async def _write_drafts(
             now,
         )
 
-    def chunks() -> Iterator[list[tuple[Any, ...]]]:
-        done = 0
-        while chunk := [row(item) for item in islice(computations, _DRAFTS_PER_COPY)]:
-            done += len(chunk)
-            if progress:
-                progress(done, max(done, count))
-            yield chunk
+    covered: int | None = None  # the drafts of contracts up to this id are replaced
+
+    async def chunks() -> AsyncIterator[tuple[int | None, int, list[tuple[Any, ...]]]]:
+        nonlocal covered
+        rows: list[tuple[Any, ...]] = []
+        for item in computations:
+            rows.append(row(item))
+            if len(rows) % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # the previous chunk's write sends its next statement
+            if len(rows) == _DRAFTS_PER_COPY:
+                yield covered, item.contract_id, rows
+                covered, rows = item.contract_id, []
+                if progress:
+                    progress(len(written), max(len(written), len(ids)))
+        if rows:
+            yield covered, rows[-1][1], rows
+            covered = rows[-1][1]
+
+    async def replace(chunk: tuple[int | None, int, list[tuple[Any, ...]]]) -> None:
+        above, upper, rows = chunk
+        await _delete_drafts(period, above, upper)  # first: one live invoice per contract and period
+        await copy_rows("invoices", _DRAFT_COLUMNS, rows)
 
     with _collector_paused():
-        await copy_chunks("invoices", _DRAFT_COLUMNS, chunks())
+        await write_behind(chunks(), replace)
+    await _delete_drafts(period, covered, None)
     if corrections:
         await copy_rows("invoice_adjustments", ("invoice", "target", "amount_fen"), corrections)
     return written
+
+
+async def _delete_drafts(period: Period, above: int | None, up_to: int | None) -> None:
+    """Delete the period's drafts of contracts in (above, up_to] (None: unbounded). Issued
+    invoices are never touched. Their adjustment rows are gone already (`_lock_period`)."""
+    where = "period = {} AND status = 'draft'"
+    args: list[Any] = [period.label]
+    if above is not None:
+        where += " AND contract > {}"
+        args.append(above)
+    if up_to is not None:
+        where += " AND contract <= {}"
+        args.append(up_to)
+    await execute(f"DELETE FROM invoices WHERE {where}", *args)
 
 
 # ---------------------------------------------------------------------------------------------

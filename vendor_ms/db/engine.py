@@ -11,17 +11,19 @@ import asyncio
 import contextlib
 import io
 import os
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 os.environ.setdefault("PICCOLO_CONF", "vendor_ms.db.piccolo_conf")
+
+T = TypeVar("T")
 
 # Concurrent writers wait this long for SQLite's lock instead of failing at once.
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -164,20 +166,22 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-async def copy_chunks(table: str, columns: Sequence[str], chunks: Iterable[Sequence[Sequence[Any]]]) -> None:
-    """`copy_rows` of each chunk, the next chunk made while the database writes the last one.
+async def write_behind(chunks: AsyncIterable[T], write: Callable[[T], Awaitable[None]]) -> None:
+    """`write(chunk)` for each chunk in order, each while the next chunk is being made.
 
-    For rows that are expensive to make (a billing run's drafts): the database parses, checks
-    and indexes chunk k while Python makes chunk k+1, instead of each waiting for the other.
+    For rows that are expensive to make (a billing run's drafts): the database deletes, parses,
+    checks and indexes chunk k while Python makes chunk k+1, instead of each waiting for the
+    other. One write at a time, in order, on the current transaction's connection; the maker of
+    the chunks should yield to the event loop now and then, so that a write of several
+    statements can send the next one.
     """
     pending: asyncio.Future[None] | None = None
     try:
-        for chunk in chunks:  # making this chunk overlaps the previous chunk's COPY
+        async for chunk in chunks:  # making this chunk overlaps the previous chunk's write
             if pending is not None:
                 await pending
-            # A task inherits this context, so it writes in the current transaction; one turn of
-            # the loop lets it send its rows before the next chunk is made.
-            pending = asyncio.ensure_future(copy_rows(table, columns, chunk))
+            # A task inherits this context, so it writes in the current transaction.
+            pending = asyncio.ensure_future(write(chunk))
             await asyncio.sleep(0)
     finally:
         if pending is not None:
@@ -193,9 +197,10 @@ async def reserve_ids(table: str, count: int) -> list[int]:
         return []
     if isinstance(current_engine(), PostgresEngine):
         rows = await execute(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id FROM generate_series(1, {{}})", count
+            f"SELECT array_agg(nextval(pg_get_serial_sequence('{table}', 'id'))) AS ids FROM generate_series(1, {{}})",
+            count,
         )
-        return [int(row["id"]) for row in rows]
+        return [int(i) for i in rows[0]["ids"]]
     rows = await execute(f"SELECT COALESCE(MAX(id), 0) AS top FROM {table}")
     top = int(rows[0]["top"])
     return list(range(top + 1, top + 1 + count))
