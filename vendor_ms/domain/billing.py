@@ -232,9 +232,19 @@ class _ItemPlan:
     red_lines: tuple[_RedLinePlan, ...]  # largest penalty_rate first, written order among equals
     max_points: int
 
+    def band_met(self, n: int, d: int) -> int | None:
+        """The index of the first band (in written order) that n/d meets."""
+        for j, band in enumerate(self.bands):
+            if band.met(n, d):
+                return j
+        return None
+
     def applied_red_line(self, n: int, d: int) -> _RedLinePlan | None:
         """The breached red line with the largest penalty_rate (the first written among equals)."""
-        return next((line for line in self.red_lines if line.breached(n, d)), None)
+        for line in self.red_lines:
+            if line.breached(n, d):
+                return line
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,7 +300,7 @@ class ScorecardPlan:
                 items.append(_unevaluated(item.metric))
                 continue
             n, d = ratio
-            band_index = next((j for j, band in enumerate(item.bands) if band.met(n, d)), None)
+            band_index = item.band_met(n, d)
             points = item.bands[band_index].points if band_index is not None else 0
             applied = item.applied_red_line(n, d)
             items.append(

@@ -52,10 +52,11 @@ def round_fraction(x: Fraction, places: int) -> Decimal:
 
 def to_fen(amount: Decimal) -> int:
     """Exact conversion to integer fen; refuses amounts with more than two decimal places."""
-    scaled = amount * 100
-    if scaled != scaled.to_integral_value():
+    n, d = amount.as_integer_ratio()
+    fen, rest = divmod(n * 100, d)
+    if rest:
         raise ValueError(f"{amount} has more than two decimal places")
-    return int(scaled)
+    return fen
 
 
 def from_fen(fen: int) -> Decimal:
