@@ -71,11 +71,12 @@ bands = [ { at_least = "0.35", points = 30 }, { at_least = "0.30", points = 20 }
 cap_rate = "0.20"
 """
 
-# The floor: the one GROUP BY that yields every contract's totals for the month, written directly.
+# The floor: the one GROUP BY that yields every contract's totals for the month, written directly,
+# summing as BIGINT like the run does (PostgreSQL's numeric sums are slower to send and read).
 FLOOR_SQL = (
     "SELECT contract, "
-    + ", ".join(f"SUM({c}) AS {c}" for c in STORAGE_COLUMNS)
-    + ", SUM(CASE WHEN consultations > 0 THEN 1 ELSE 0 END) AS seat_days, COUNT(*) AS records"
+    + ", ".join(f"CAST(SUM({c}) AS BIGINT) AS {c}" for c in STORAGE_COLUMNS)
+    + ", CAST(SUM(CASE WHEN consultations > 0 THEN 1 ELSE 0 END) AS BIGINT) AS seat_days, COUNT(*) AS records"
     " FROM daily_records WHERE day >= {} AND day <= {} GROUP BY contract"
 )
 

@@ -14,7 +14,6 @@ from typing import Any, Literal, NamedTuple
 
 from vendor_ms.db.engine import execute
 from vendor_ms.domain.metrics import RECORD_FIELDS, PerformanceTotals
-from vendor_ms.domain.performance import from_units
 
 # The column of each field of RECORD_FIELDS in daily_records / daily_record_revisions:
 # decimals are stored as integers of their smallest unit.
@@ -23,8 +22,11 @@ STORAGE_COLUMNS: tuple[str, ...] = tuple(
     for f in RECORD_FIELDS
 )
 
-_SUMS = ", ".join(f"SUM(r.{column}) AS {column}" for column in STORAGE_COLUMNS)
-_COUNTS = "SUM(CASE WHEN r.consultations > 0 THEN 1 ELSE 0 END) AS seat_days, COUNT(*) AS records"
+# Sums as BIGINT: PostgreSQL sums bigints as numeric, which is slower to send and to read back.
+# Records are capped at 10^12 units a field, so a sum cannot reach 2^63 below 9 million records
+# per group (and an overflow is an error in both engines, never a wrapped value).
+_SUMS = ", ".join(f"CAST(SUM(r.{column}) AS BIGINT) AS {column}" for column in STORAGE_COLUMNS)
+_COUNTS = "CAST(SUM(CASE WHEN r.consultations > 0 THEN 1 ELSE 0 END) AS BIGINT) AS seat_days, COUNT(*) AS records"
 
 GroupBy = Literal["contract", "day", "account"]
 # Parameters per statement stay far below SQLite's 32,766 and asyncpg's 32,767.
@@ -101,13 +103,22 @@ def _key(row: dict[str, Any], group_by: GroupBy) -> TotalsKey:
     return TotalsKey(contract_id)
 
 
-def totals_from_row(row: dict[str, Any]) -> PerformanceTotals:
-    """PerformanceTotals from a row of sums named like STORAGE_COLUMNS (PostgreSQL sums bigints as numeric)."""
-    values: dict[str, int | Decimal] = {}
-    for f, column in zip(RECORD_FIELDS, STORAGE_COLUMNS, strict=True):
-        values[f.name] = from_units(f, int(row[column] or 0))
+def totals_from_row(row: Any) -> PerformanceTotals:
+    """PerformanceTotals from a row of sums named like STORAGE_COLUMNS (integers, or the
+    numeric that PostgreSQL makes of a SUM of bigints without a cast)."""
+    values: dict[str, int | Decimal] = {
+        name: int(row[column] or 0) if places is None else Decimal(int(row[column] or 0)).scaleb(-places)
+        for name, column, places in _FROM_STORAGE
+    }
     return PerformanceTotals(
         **values,  # type: ignore[arg-type]
         seat_days=int(row["seat_days"] or 0),
         records=int(row["records"] or 0),
     )
+
+
+# (field, column, decimal places or None for counts): a stored integer back in the field's unit.
+_FROM_STORAGE = tuple(
+    (f.name, column, f.places if f.kind == "decimal" else None)
+    for f, column in zip(RECORD_FIELDS, STORAGE_COLUMNS, strict=True)
+)
