@@ -14,12 +14,14 @@ from vendor_ms.domain.billing import BillingPlan, IncidentInput
 from vendor_ms.domain.contract import ContractDocument, from_canonical_json
 from vendor_ms.domain.money import from_fen
 
-_NAMED = 500  # beyond this many ids, read every row and keep the wanted ones (cheaper than naming them)
+# Beyond this many contracts a query reads every row of the period and keeps the wanted ones:
+# cheaper than naming thousands of ids.
+NAMED_CONTRACTS_AT_MOST = 500
 
 
 def _among(column: Any, ids: list[int]) -> list[Any]:
     """The WHERE clauses that keep rows of the listed contracts: none for a long list."""
-    return [column.is_in(ids)] if len(ids) <= _NAMED else []
+    return [column.is_in(ids)] if len(ids) <= NAMED_CONTRACTS_AT_MOST else []
 
 
 async def period_incidents(contract_ids: Iterable[int], start: date, end: date) -> dict[int, list[IncidentInput]]:

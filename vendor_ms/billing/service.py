@@ -29,7 +29,7 @@ import msgspec
 from vendor_ms.access import audit
 from vendor_ms.access.caller import Caller
 from vendor_ms.billing.documents import render_invoice_pdf
-from vendor_ms.billing.queries import VersionInForce, period_incidents, versions_in_force
+from vendor_ms.billing.queries import NAMED_CONTRACTS_AT_MOST, VersionInForce, period_incidents, versions_in_force
 from vendor_ms.billing.schemas import (
     BillingRunOut,
     IncidentIn,
@@ -74,7 +74,6 @@ from vendor_ms.pagination import Page, Window
 from vendor_ms.performance.queries import contract_totals
 
 LIVE = ("issued", "paid")  # statuses of an invoice that has been billed and stands
-_NAMED_CONTRACTS = 500  # beyond this many, a period's totals are summed for every contract
 _NO_TOTALS = PerformanceTotals()
 NUMBER_TIMEZONE = ZoneInfo("Asia/Shanghai")  # the yearly sequence follows the Chinese calendar year
 
@@ -244,7 +243,7 @@ async def _totals_meanwhile(
     it sums the whole period in one pass (the floor's own query) rather than name thousands of
     ids; the totals of contracts not asked for are simply not used.
     """
-    scope = None if ids is None or len(ids) > _NAMED_CONTRACTS else ids
+    scope = None if ids is None or len(ids) > NAMED_CONTRACTS_AT_MOST else ids
     task = asyncio.create_task(contract_totals(scope, period.start, period.end), context=contextvars.Context())
     try:
         yield task

@@ -351,6 +351,18 @@ def _unevaluated(metric: str) -> ScorecardItemResult:
 
 
 @dataclass(frozen=True, slots=True)
+class _PlanTexts:
+    """Amounts as printed on lines (two decimals) and rates as written."""
+
+    base_fee: str
+    seat_day_fee: str
+    minimum_fee: str
+    commission_rate: str
+    bonus_pool: str
+    cap_rate: str  # "" without a cap
+
+
+@dataclass(frozen=True, slots=True)
 class BillingPlan:
     """A contract document compiled for billing. Pure and immutable: whoever bills many invoices
     under one contract version keeps it (the billing service caches it by the version's SHA-256)."""
@@ -362,7 +374,7 @@ class BillingPlan:
     base_fee: tuple[int, int]
     minimum_fee: tuple[int, int]
     bonus_pool: tuple[int, int]
-    texts: dict[str, str]  # money_str of base_fee, seat_day_fee, minimum_fee, bonus_pool; rates as written
+    texts: _PlanTexts
 
     @classmethod
     def of(cls, doc: ContractDocument) -> BillingPlan:
@@ -377,14 +389,14 @@ class BillingPlan:
             if upper is None and not volume:
                 break
             lower = upper or 0
-        texts = {
-            "base_fee": money_str(pricing.base_fee),
-            "seat_day_fee": money_str(pricing.seat_day_fee),
-            "minimum_fee": money_str(pricing.minimum_fee),
-            "commission_rate": _dec(pricing.commission_rate),
-            "bonus_pool": money_str(doc.scorecard.bonus_pool),
-            "cap_rate": _dec(doc.penalties.cap_rate) if doc.penalties.cap_rate is not None else "",
-        }
+        texts = _PlanTexts(
+            base_fee=money_str(pricing.base_fee),
+            seat_day_fee=money_str(pricing.seat_day_fee),
+            minimum_fee=money_str(pricing.minimum_fee),
+            commission_rate=_dec(pricing.commission_rate),
+            bonus_pool=money_str(doc.scorecard.bonus_pool),
+            cap_rate=_dec(doc.penalties.cap_rate) if doc.penalties.cap_rate is not None else "",
+        )
         return cls(
             document=doc,
             scorecard=ScorecardPlan.of(doc.scorecard),
@@ -455,7 +467,7 @@ def _service_lines(
                 description=f"基本服务费 base fee ({days})",
                 amount=base,
                 quantity=f"{active_days}/{period_days}",
-                unit_price=texts["base_fee"],
+                unit_price=texts.base_fee,
             )
         )
     lines.extend(_consultation_lines(plan, totals.consultations))
@@ -464,10 +476,10 @@ def _service_lines(
         lines.append(
             InvoiceLine(
                 kind="seats",
-                description=f"坐席费 seat-days: {totals.seat_days} × {texts['seat_day_fee']}",
+                description=f"坐席费 seat-days: {totals.seat_days} × {texts.seat_day_fee}",
                 amount=seats,
                 quantity=str(totals.seat_days),
-                unit_price=texts["seat_day_fee"],
+                unit_price=texts.seat_day_fee,
             )
         )
     commission = round2_mul(totals.sales_amount, pricing.commission_rate)
@@ -476,10 +488,10 @@ def _service_lines(
         lines.append(
             InvoiceLine(
                 kind="commission",
-                description=f"询单转化提成 commission: {sales} × {texts['commission_rate']}",
+                description=f"询单转化提成 commission: {sales} × {texts.commission_rate}",
                 amount=commission,
                 quantity=sales,
-                unit_price=texts["commission_rate"],
+                unit_price=texts.commission_rate,
             )
         )
     subtotal = sum((line.amount for line in lines), ZERO)
@@ -490,10 +502,10 @@ def _service_lines(
                 kind="minimum_top_up",
                 description=(
                     f"保底补足 minimum fee top-up: {money_str(minimum)} − {money_str(subtotal)} "
-                    f"(minimum {texts['minimum_fee']} × {days})"
+                    f"(minimum {texts.minimum_fee} × {days})"
                 ),
                 amount=minimum - subtotal,
-                unit_price=texts["minimum_fee"],
+                unit_price=texts.minimum_fee,
             )
         )
     return lines
@@ -595,12 +607,12 @@ def compute_invoice(
             InvoiceLine(
                 kind="bonus",
                 description=(
-                    f"绩效奖金 performance bonus: {plan.texts['bonus_pool']} × "
+                    f"绩效奖金 performance bonus: {plan.texts.bonus_pool} × "
                     f"{scorecard.score}/{scorecard.max_points} × {_days(active_days, period_days)}"
                 ),
                 amount=bonus,
                 quantity=f"{scorecard.score}/{scorecard.max_points}",
-                unit_price=plan.texts["bonus_pool"],
+                unit_price=plan.texts.bonus_pool,
             )
         )
 
@@ -653,11 +665,11 @@ def compute_invoice(
                     kind="penalty_cap",
                     description=(
                         f"扣款封顶 penalty cap: {money_str(service_charges)} × "
-                        f"{plan.texts['cap_rate']} = {money_str(penalty_cap)}"
+                        f"{plan.texts.cap_rate} = {money_str(penalty_cap)}"
                     ),
                     amount=penalties_uncapped - penalty_cap,
                     quantity=money_str(service_charges),
-                    unit_price=plan.texts["cap_rate"],
+                    unit_price=plan.texts.cap_rate,
                 )
             )
 

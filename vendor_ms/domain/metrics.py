@@ -1,8 +1,9 @@
 """Performance counts and the metrics derived from them (SPEC section 3).
 
 Vendors submit counts, never rates. A metric over any scope is the ratio of the sums of its
-numerator and denominator, kept as an exact `Fraction`; it is undefined (None) when the
-denominator is 0. Thresholds are compared against these fractions, never against floats.
+numerator and denominator, kept exact: as a `Fraction` (`metric_value`), or as the pair of
+integers that billing compares in integers (`metric_ratio`); it is undefined (None) when the
+denominator is 0. Thresholds are compared against these exact values, never against floats.
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from fractions import Fraction
 from typing import Literal, get_args
 
 import msgspec
-
-from vendor_ms.domain.money import round_fraction
 
 MetricName = Literal[
     "reply_rate_3min",
@@ -155,9 +154,7 @@ def metric_values(totals: PerformanceTotals) -> dict[str, Fraction | None]:
 
 def decimal_text(value: Fraction | None, places: int = 6) -> str | None:
     """A metric as a decimal string with `places` decimals (half-up), or None when undefined."""
-    if value is None:
-        return None
-    return f"{round_fraction(value, places):f}"
+    return None if value is None else ratio_text((value.numerator, value.denominator), places)
 
 
 def ratio_text(ratio: tuple[int, int] | None, places: int = 6) -> str | None:

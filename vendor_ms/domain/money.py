@@ -21,16 +21,8 @@ def round2(x: Decimal | Fraction | int) -> Decimal:
     return Decimal(x).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def round2_product(*factors: Decimal | int) -> Decimal:
-    """round2 of the exact product of decimals (e.g. `count × unit_price`, `net × tax_rate`)."""
-    product = Decimal(1)
-    for factor in factors:
-        product = _EXACT.multiply(product, factor)
-    return _ROUND.quantize(product, FEN)  # the one rounding: half up to the fen
-
-
 def round2_mul(amount: Decimal | int, factor: Decimal | int) -> Decimal:
-    """round2 of the exact product of two factors: `round2_product` for the common case."""
+    """round2 of the exact product of two factors (`count × unit_price`, `net × tax_rate`)."""
     return _ROUND.quantize(_EXACT.multiply(amount, factor), FEN)
 
 
