@@ -272,8 +272,12 @@ async def test_a_rerun_replaces_every_draft_range_by_range(client, setup, monkey
     # replacing the previous drafts of its range of contracts while the next is computed.
     monkeypatch.setattr(billing_service, "_DRAFTS_PER_COPY", 3)
     await submit(client, setup["yunke"], good_month(MM))
-    first = await bill(client, setup["finance"], "2026-10")
+    reported: list[tuple[int, int]] = []
+    first = msgspec.to_builtins(
+        await billing_service.run_billing(local_admin(), "2026-10", progress=lambda n, of: reported.append((n, of)))
+    )
     assert first["drafts"] == 8 and await Invoice.count() == 8
+    assert reported == [(3, 8), (6, 8), (8, 8), (8, 8)]  # after each chunk is written, then done
     # Two contracts end in September by amendment: the one billed first and the one billed last.
     # Their October drafts must go although no chunk of the re-run covers them any more.
     monthly = await Contract.select(Contract.id).where(Contract.billing_cycle == "monthly").order_by(Contract.id)

@@ -550,19 +550,25 @@ async def _write_drafts(
             if len(rows) == _DRAFTS_PER_COPY:
                 yield covered, item.contract_id, rows
                 covered, rows = item.contract_id, []
-                if progress:
-                    progress(len(written), max(len(written), len(ids)))
         if rows:
             yield covered, rows[-1][1], rows
             covered = rows[-1][1]
 
+    done = 0
+
     async def replace(chunk: tuple[int | None, int, list[tuple[Any, ...]]]) -> None:
+        nonlocal done
         above, upper, rows = chunk
         await _delete_drafts(period, above, upper)  # first: one live invoice per contract and period
         await copy_rows("invoices", _DRAFT_COLUMNS, rows)
+        done += len(rows)
+        if progress:
+            progress(done, max(done, len(ids)))
 
     with _collector_paused():
         await write_behind(chunks(), replace)
+    if progress:
+        progress(done, done)
     await _delete_drafts(period, covered, None)
     if corrections:
         await copy_rows("invoice_adjustments", ("invoice", "target", "amount_fen"), corrections)
