@@ -190,9 +190,9 @@ async def write_behind(chunks: AsyncIterable[T], write: Callable[[T], Awaitable[
 
 async def reserve_ids(table: str, count: int) -> list[int]:
     """`count` fresh ids of `table`'s serial `id`, for rows written with `copy_rows` (COPY cannot
-    return them). Call inside the writing transaction: on SQLite its write lock, taken by an
-    earlier write, keeps anyone else from taking the same ids; PostgreSQL's sequence is shared
-    safely anyway (an unused id is only a gap, as after any rollback)."""
+    return them). Call inside `transaction()`: on SQLite it holds the write lock from its start
+    (IMMEDIATE), so nobody else takes the same ids; PostgreSQL's sequence is safe to share anyway
+    (an unused id is only a gap, as after any rollback)."""
     if count <= 0:
         return []
     if isinstance(current_engine(), PostgresEngine):
