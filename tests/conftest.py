@@ -11,22 +11,63 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from vendor_ms import clock
 from vendor_ms.access.caller import local_admin
 from vendor_ms.access.service import create_user
 from vendor_ms.db.engine import execute, is_postgres, migrate, open_database
 from vendor_ms.db.tables import TABLES
 
 POSTGRES_URL = os.environ.get("VENDOR_MS_TEST_POSTGRES_URL")
-ENGINES = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+ENGINES = ["sqlite", "postgres"]  # without a URL the PostgreSQL variants are skipped, with the reason
 REPO = Path(__file__).resolve().parents[1]
 CONTRACTS_DIR = REPO / "contracts"
+
+
+# The instant `pinned_clock` starts at: October 2026 has ended, its invoices are numbered VMS-2026.
+PINNED_START = datetime(2026, 11, 15, 10, 0, tzinfo=clock.NUMBERING_TIMEZONE)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock",
+        metavar="ISO-TIME",
+        help="run the suite as if the wall clock read this time when it started, e.g. "
+        "2027-01-02T00:00:00+08:00 (vendor-ms subprocesses inherit it as VENDOR_MS_NOW)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    start = config.getoption("--clock")
+    if start:
+        os.environ["VENDOR_MS_NOW"] = start
+        clock.install(clock.ShiftedClock(datetime.fromisoformat(start)))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"vendor-ms clock: {clock.now().isoformat()} ({'--clock' if config.getoption('--clock') else 'system'})"
+
+
+@pytest.fixture
+def pinned_clock() -> Iterator[clock.Clock]:
+    """For tests whose expectations name a date (invoice numbers VMS-2026-…): the clock reads
+    `PINNED_START` when the test starts and ticks from there, whatever the wall clock says."""
+    with clock.use(clock.ShiftedClock(PINNED_START)) as pinned:
+        yield pinned
+
+
+@pytest.fixture
+def fixed_clock() -> Iterator[clock.FixedClock]:
+    """A clock that stands at `PINNED_START` until the test moves it."""
+    with clock.use(clock.FixedClock(PINNED_START)) as fixed:
+        yield fixed
 
 
 @dataclass
@@ -92,6 +133,8 @@ async def _truncate_all() -> None:
 
 @pytest.fixture(params=ENGINES)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    if request.param == "postgres" and not POSTGRES_URL:
+        pytest.skip("PostgreSQL variant: set VENDOR_MS_TEST_POSTGRES_URL to run it (.ci/run always does)")
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path / "vendor-ms.sqlite3"

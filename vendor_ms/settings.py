@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,8 @@ class Settings:
     pg_pool_max_size: int = 10
     # Where `vendor-ms report` and the demo write PDFs unless told otherwise.
     reports_out_dir: Path = Path("reports/out")
+    # For demos and tests: the time the clock reads when the process starts; it ticks from there.
+    now: datetime | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -41,6 +44,19 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
 
 
+def _instant(name: str) -> datetime | None:
+    raw = os.environ.get(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise SystemExit(f"{name} must be an ISO 8601 time with an offset, e.g. 2027-01-02T09:00:00+08:00; got {raw!r}")
+    return value
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings from `VENDOR_MS_*` environment variables; keyword overrides win."""
     defaults = Settings()
@@ -52,6 +68,7 @@ def load_settings(**overrides: object) -> Settings:
         ),
         "pg_pool_max_size": _int("VENDOR_MS_PG_POOL_MAX_SIZE", defaults.pg_pool_max_size),
         "reports_out_dir": Path(os.environ.get("VENDOR_MS_REPORTS_OUT_DIR") or defaults.reports_out_dir),
+        "now": _instant("VENDOR_MS_NOW"),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ Each expected amount is worked out by hand in the comments of its test.
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 
 import msgspec
 import pytest
@@ -250,7 +250,7 @@ async def test_daily_and_weekly_periods(client, setup) -> None:
     )
 
 
-async def test_rerunning_replaces_drafts_and_never_issued_invoices(client, setup) -> None:
+async def test_rerunning_replaces_drafts_and_never_issued_invoices(client, setup, pinned_clock) -> None:
     await submit(client, setup["yunke"], good_month(MM))
     first = await bill(client, setup["finance"], "2026-10")
     second = await bill(client, setup["finance"], "2026-10")
@@ -292,7 +292,7 @@ async def test_a_rerun_replaces_every_draft_range_by_range(client, setup, monkey
     assert not {d["contract"] for d in drafts} & set(ended)
 
 
-async def test_lifecycle_issue_pay_void(client, setup) -> None:
+async def test_lifecycle_issue_pay_void(client, setup, pinned_clock) -> None:
     await submit(client, setup["yunke"], good_month(MM))
     await bill(client, setup["finance"], "2026-10")
     draft = await invoice_of(client, setup["finance"], "PDD-MM-PRE-2026", "2026-10")
@@ -335,7 +335,27 @@ async def test_lifecycle_issue_pay_void(client, setup) -> None:
     assert rerun["skipped_issued"] == 0 and rerun["drafts"] == 8
 
 
-async def test_late_data_becomes_exact_adjustments(client, setup) -> None:
+async def test_invoice_numbers_take_the_year_of_the_issue_in_asia_shanghai(client, setup, fixed_clock) -> None:
+    """The yearly sequence turns at midnight in Asia/Shanghai (16:00 UTC), not at midnight UTC."""
+    await submit(client, setup["yunke"], good_month(MM))
+    await bill(client, setup["finance"], "2026-10")
+    finance = bearer(setup["finance"])
+    drafts = (await client.get("/api/v1/invoices", params={"period": "2026-10"}, headers=finance)).json()["items"]
+    first, second, third = (d["id"] for d in drafts[:3])
+
+    fixed_clock.set(datetime(2026, 12, 31, 15, 59, 59, 999999, tzinfo=UTC))  # 23:59:59.999999 in Shanghai
+    issued = (await client.post(f"/api/v1/invoices/{first}/issue", headers=finance)).json()
+    assert issued["number"] == "VMS-2026-000001"
+    fixed_clock.set(datetime(2026, 12, 31, 16, 0, tzinfo=UTC))  # 2027-01-01 00:00 in Shanghai, still 2026 in UTC
+    issued = (await client.post(f"/api/v1/invoices/{second}/issue", headers=finance)).json()
+    assert issued["number"] == "VMS-2027-000001"
+    assert issued["issued_at"] == "2026-12-31T16:00:00Z"
+    fixed_clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=UTC))
+    issued = (await client.post(f"/api/v1/invoices/{third}/issue", headers=finance)).json()
+    assert issued["number"] == "VMS-2027-000002"
+
+
+async def test_late_data_becomes_exact_adjustments(client, setup, pinned_clock) -> None:
     yunke, finance = setup["yunke"], bearer(setup["finance"])
     await submit(client, yunke, good_month(MM))
     await bill(client, setup["finance"], "2026-10")
@@ -490,7 +510,7 @@ async def test_incident_rules(client, setup) -> None:
     assert (await client.get("/api/v1/incidents", headers=bearer(setup["sufu"]))).json()["total"] == 0
 
 
-async def test_concurrent_issuing_numbers_are_gapless(client, setup, db) -> None:
+async def test_concurrent_issuing_numbers_are_gapless(client, setup, db, pinned_clock) -> None:
     if not db.is_postgres:
         pytest.skip("real concurrent transactions: PostgreSQL")
     template = parse_toml((CONTRACTS_DIR / "pdd-mumu-presale.toml").read_text(encoding="utf-8"))

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 import pytest
 
+from vendor_ms import clock
 from vendor_ms.db.engine import copy_rows, execute, reserve_ids, transaction, write_behind
 from vendor_ms.db.tables import BillingRun
 
 
 async def test_reserved_ids_are_fresh_and_usable(db) -> None:
     async with transaction():
-        await BillingRun(period="2026-10", started_by="test", started_at=datetime.now(UTC)).save()
+        await BillingRun(period="2026-10", started_by="test", started_at=clock.now()).save()
         first = await reserve_ids("billing_runs", 3)
-        now = datetime.now(UTC)
+        now = clock.now()
         await copy_rows(
             "billing_runs", ("id", "period", "started_by", "started_at"), [(i, "2026-10", "test", now) for i in first]
         )

@@ -9,11 +9,12 @@ where there is a route and through the services otherwise, then reads the trail 
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import msgspec
 
 from tests.support import CONTRACTS_DIR, bearer, daily
+from vendor_ms import clock
 from vendor_ms.access.caller import local_admin
 from vendor_ms.access.service import create_token, list_tokens, revoke_token
 
@@ -33,8 +34,8 @@ async def trail(client, token: str, **params: str) -> list[tuple]:
     return [(e["actor"], e["role"], e["action"], e["ref"], e["shops"], e["vendors"]) for e in page["items"]]
 
 
-async def test_every_write_is_audited_and_each_role_sees_its_part(client, make_token, fast_pdfs) -> None:
-    started = datetime.now(UTC)
+async def test_every_write_is_audited_and_each_role_sees_its_part(client, make_token, fast_pdfs, pinned_clock) -> None:
+    started = clock.now()
     admin = await make_token("admin")
     owner = await make_token("shop_owner", shops=["pdd-mengmeng"])
     vendor = await make_token("vendor", vendor="yunke")
@@ -110,7 +111,7 @@ async def test_every_write_is_audited_and_each_role_sees_its_part(client, make_t
     events = (await client.get("/api/v1/audit", headers=bearer(admin))).json()["items"]
     for event in events:
         at = datetime.fromisoformat(event["at"])
-        assert started - timedelta(seconds=1) <= at <= datetime.now(UTC)
+        assert started - timedelta(seconds=1) <= at <= clock.now()
     by_action: dict[str, dict] = {}
     for event in events:  # newest first: keep each action's newest detail
         by_action.setdefault(event["action"], event["detail"])

@@ -90,7 +90,9 @@ def rows_of(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
 
-async def test_invoice_csv_neutralises_formulas_and_keeps_amounts_numbers(client, make_token, fast_pdfs) -> None:
+async def test_invoice_csv_neutralises_formulas_and_keeps_amounts_numbers(
+    client, make_token, fast_pdfs, pinned_clock
+) -> None:
     await _evil_world()
     finance = await make_token("finance")
     response = await client.get("/api/v1/invoices.csv", params={"period": "2026-10"}, headers=bearer(finance))
@@ -125,7 +127,7 @@ async def test_invoice_csv_neutralises_formulas_and_keeps_amounts_numbers(client
     assert len(rows) == 1 + 8 + 2
 
 
-async def test_invoice_csv_has_the_list_scope_and_filters(client, make_token, fast_pdfs) -> None:
+async def test_invoice_csv_has_the_list_scope_and_filters(client, make_token, fast_pdfs, pinned_clock) -> None:
     await _evil_world()
     owner = await make_token("shop_owner", shops=["pdd-mengmeng"])
     vendor = await make_token("vendor", vendor="evil")

@@ -7,11 +7,12 @@ import asyncio
 import base64
 import hashlib
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
 from tests.support import bearer
+from vendor_ms import clock
 from vendor_ms.access.service import LAST_USED_RESOLUTION, TOKEN_PREFIX, new_secret
 from vendor_ms.cli import main
 from vendor_ms.db.engine import bind, current_engine
@@ -51,8 +52,8 @@ async def test_only_the_hash_is_stored(client, make_token) -> None:
 
 
 async def test_unknown_expired_and_malformed_tokens_are_401(client, make_token) -> None:
-    past = await make_token("admin", expires_at=datetime.now(UTC) - timedelta(seconds=1))
-    future = await make_token("admin", expires_at=datetime.now(UTC) + timedelta(days=1))
+    past = await make_token("admin", expires_at=clock.now() - timedelta(seconds=1))
+    future = await make_token("admin", expires_at=clock.now() + timedelta(days=1))
     expired = await client.get("/api/v1/contracts", headers=bearer(past))
     assert expired.status_code == 401
     assert expired.json()["detail"] == "this token has expired"
@@ -69,11 +70,11 @@ async def test_unknown_expired_and_malformed_tokens_are_401(client, make_token) 
 async def test_last_used_is_recorded_at_most_once_a_minute(client, make_token) -> None:
     secret = await make_token("vendor", vendor="yunke")
     assert (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"] is None
-    before = datetime.now(UTC)
+    before = clock.now()
     assert (await client.get("/api/v1/contracts", headers=bearer(secret))).status_code == 200
     first = (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"]
     first = first if first.tzinfo else first.replace(tzinfo=UTC)
-    assert before - timedelta(seconds=1) <= first <= datetime.now(UTC)
+    assert before - timedelta(seconds=1) <= first <= clock.now()
     assert (await client.get("/api/v1/shops", headers=bearer(secret))).status_code == 200
     again = (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"]
     assert (again if again.tzinfo else again.replace(tzinfo=UTC)) == first  # a read stays a read

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from vendor_ms import clock
 from vendor_ms.access import audit
 from vendor_ms.access.caller import ROLES, Caller, Role
 from vendor_ms.db.engine import transaction
@@ -142,7 +143,7 @@ async def revoke_token(caller: Caller, prefix: str) -> int:
         )
         if not rows:
             raise NotFound(f"no live token starts with {prefix[:12]!r}")
-        now = datetime.now(UTC)
+        now = clock.now()
         for row in rows:
             await ApiToken.update({ApiToken.revoked_at: now}).where(ApiToken.id == row["id"]).run()
             await audit.record(caller, "token.revoke", "token", row["prefix"], detail={"user": row["owner.name"]})
@@ -172,7 +173,7 @@ async def authenticate(secret: str | None) -> Caller:
     # The lookup is by hash; compare again in constant time so timing tells nothing either way.
     if row is None or not hmac.compare_digest(row["token_hash"], digest):
         raise Unauthenticated("unknown token")
-    now = datetime.now(UTC)
+    now = clock.now()
     if row["revoked_at"] is not None:
         raise Unauthenticated("this token has been revoked")
     if row["expires_at"] is not None and _aware(row["expires_at"]) <= now:

@@ -14,7 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from vendor_ms import __version__
+from vendor_ms import __version__, clock
 from vendor_ms.access.controllers import AuditController
 from vendor_ms.api.auth import WriteRateLimiter, provide_caller, require_token
 from vendor_ms.api.problems import EXCEPTION_HANDLERS, document_problems
@@ -108,3 +108,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     )
     document_problems(app)
     return app
+
+
+def create_app_from_environment() -> Litestar:
+    """The app of a server worker process (`vendor-ms serve --workers N`): settings and the
+    clock from the environment, as `vendor-ms` itself reads them."""
+    settings = get_settings()
+    clock.install_from_settings(settings.now)
+    return create_app(settings)

@@ -14,10 +14,11 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from vendor_ms import clock
 from vendor_ms.access.caller import local_admin
 from vendor_ms.bench._databases import bench_database, is_postgres_url
 from vendor_ms.domain.contract import canonical_json, document_sha256, parse_toml
@@ -160,7 +161,7 @@ async def _populate(contracts: int, accounts: int, seed: int, on_step: Callable[
             for chunk in range(0, len(rows), 500):
                 await table.insert(*rows[chunk : chunk + 500])  # type: ignore[attr-defined]
         records: list[tuple[Any, ...]] = []
-        now = datetime.now(UTC)
+        now = clock.now()
         for n in range(contracts):
             quality = rng.random()
             for a in range(accounts):

@@ -26,12 +26,13 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from vendor_ms import clock
 from vendor_ms.bench._databases import bench_url, drop, fresh
 from vendor_ms.domain.metrics import RECORD_FIELDS
 from vendor_ms.domain.performance import from_units
@@ -344,7 +345,7 @@ async def run_ingest_bench(
         await fresh(floor_url)
         _, account_ids, contract_id = await _set_up(floor_url, accounts, days)
         batch_id = await _floor_batch(floor_url)
-        now = datetime.now(UTC)
+        now = clock.now()
 
         on_step("starting `vendor-ms serve`")
         app_seconds = floor_seconds = 0.0

@@ -19,13 +19,13 @@ import hashlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
+from vendor_ms import clock
 from vendor_ms.access import audit
 from vendor_ms.access.caller import Caller
 from vendor_ms.billing.documents import render_invoice_pdf
@@ -75,7 +75,6 @@ from vendor_ms.performance.queries import contract_totals
 
 LIVE = ("issued", "paid")  # statuses of an invoice that has been billed and stands
 _NO_TOTALS = PerformanceTotals()
-NUMBER_TIMEZONE = ZoneInfo("Asia/Shanghai")  # the yearly sequence follows the Chinese calendar year
 
 Progress = Callable[[int, int], None]
 
@@ -375,7 +374,7 @@ async def run_billing(caller: Caller, period_text: str, progress: Progress | Non
     """Compute drafts for every contract with active days in the period, atomically."""
     caller.require_role("admin", "finance", action="running billing")
     period = _period(period_text)
-    started = datetime.now(UTC)
+    started = clock.now()
     async with transaction():
         # The period's totals are summed for every contract, from the start: a run bills most
         # of them, and naming them would first need the list.
@@ -404,7 +403,7 @@ async def run_billing(caller: Caller, period_text: str, progress: Progress | Non
             inputs = await _read_inputs(period, billable, totals)
         computations = _computations(period, billable, inputs, adjustments)
         written = await _write_drafts(run.id, period, computations, ids_ahead, progress)
-        finished = datetime.now(UTC)
+        finished = clock.now()
         await BillingRun.update(
             {
                 BillingRun.finished_at: finished,
@@ -498,7 +497,7 @@ async def _write_drafts(
     no longer billed go as well.
     """
     fresh = iter(ids)
-    now = datetime.now(UTC)
+    now = clock.now()
     written: dict[int, int] = {}
     corrections: list[tuple[int, int, int]] = []
 
@@ -745,8 +744,8 @@ async def issue_invoice(caller: Caller, invoice_id: int) -> InvoiceOut:
     async with transaction():
         row = await _invoice_row(caller, invoice_id, lock=True)
         _require_status(row, ("draft",), "issue")
-        now = datetime.now(UTC)
-        number = await _next_number(now.astimezone(NUMBER_TIMEZONE).year)
+        now = clock.now()
+        number = await _next_number(clock.numbering_year(now))
         await Invoice.update(
             {Invoice.status: "issued", Invoice.number: number, Invoice.issued_at: now, Invoice.issued_by: caller.name}
         ).where(Invoice.id == invoice_id)
@@ -771,9 +770,7 @@ async def pay_invoice(caller: Caller, invoice_id: int) -> InvoiceOut:
         _require_status(row, ("issued",), "mark paid")
         if row["credit_note_for"] is not None:
             raise Conflict(f"{row['number']} is the credit note of a void; there is nothing to pay")
-        await Invoice.update({Invoice.status: "paid", Invoice.paid_at: datetime.now(UTC)}).where(
-            Invoice.id == invoice_id
-        )
+        await Invoice.update({Invoice.status: "paid", Invoice.paid_at: clock.now()}).where(Invoice.id == invoice_id)
         await audit.record(
             caller, "invoice.pay", "invoice", row["number"], shops=[row["shop"]], vendors=[row["vendor"]]
         )
@@ -790,11 +787,11 @@ async def void_invoice(caller: Caller, invoice_id: int, reason: str) -> InvoiceO
         _require_status(row, LIVE, "void")
         if row["credit_note_for"] is not None:
             raise Conflict(f"{row['number']} is the credit note of a void; it cannot be voided")
-        now = datetime.now(UTC)
+        now = clock.now()
         await Invoice.update(
             {Invoice.status: "void", Invoice.voided_at: now, Invoice.void_reason: reason.strip()}
         ).where(Invoice.id == invoice_id)
-        number = await _next_number(now.astimezone(NUMBER_TIMEZONE).year)
+        number = await _next_number(clock.numbering_year(now))
         lines = [
             InvoiceLine(
                 kind="credit",
@@ -872,7 +869,7 @@ async def live_scorecard(caller: Caller, code: str, period_text: str | None) -> 
     """The scorecard of any period, open or closed, computed from the data as it is now."""
     contract = await visible_contract(caller, code)
     if period_text is None:
-        today = datetime.now(ZoneInfo(contract["timezone"])).date()
+        today = clock.today(contract["timezone"])
         period = period_containing(today, contract["billing_cycle"])
     else:
         period = _period(period_text)

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from vendor_ms import clock
 from vendor_ms.errors import AppError, ValidationFailed
 from vendor_ms.settings import Settings, load_settings
 
@@ -56,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     overrides = {"database_url": args.database_url} if args.database_url else {}
     settings = load_settings(**overrides)
+    clock.install_from_settings(settings.now)
     handler: Handler = args.handler
     try:
         outcome = handler(args, settings)

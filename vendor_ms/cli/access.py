@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from vendor_ms import clock
 from vendor_ms.access.caller import ROLES
 from vendor_ms.settings import Settings
 
@@ -35,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _expiry(days: int | None) -> datetime | None:
-    return datetime.now(UTC) + timedelta(days=days) if days else None
+    return clock.now() + timedelta(days=days) if days else None
 
 
 async def run_create_user(args: argparse.Namespace, settings: Settings) -> int:

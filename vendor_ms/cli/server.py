@@ -28,7 +28,13 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers > 1:
         # Each worker imports the app factory afresh; settings travel in the environment.
         os.environ["VENDOR_MS_DATABASE_URL"] = settings.database_url
-        uvicorn.run("vendor_ms.api.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+        uvicorn.run(
+            "vendor_ms.api.app:create_app_from_environment",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+        )
     else:
         uvicorn.run(create_app(settings), host=args.host, port=args.port)
     return 0

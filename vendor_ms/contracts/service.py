@@ -6,13 +6,13 @@ outside the caller's scope is NotFound, never "forbidden", so existence does not
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from piccolo.columns.combination import Where
 from piccolo.query import Select
 
+from vendor_ms import clock
 from vendor_ms.access import audit
 from vendor_ms.access.caller import Caller
 from vendor_ms.contracts.schemas import (
@@ -203,7 +203,7 @@ async def _amend(
             FieldError("vendor.code", f"a contract cannot move to another vendor (it is {existing['vendor_code']!r})")
         )
     if effective_from is None:
-        effective_from = datetime.now(ZoneInfo(doc.timezone)).date()
+        effective_from = clock.today(doc.timezone)
     if effective_from < latest["effective_from"]:
         errors.append(
             FieldError(
@@ -223,7 +223,7 @@ async def _amend(
         document_sha256=sha,
         created_by=caller.name,
     ).save()
-    columns = {**_contract_columns(doc), "current_version": version, "updated_at": datetime.now()}
+    columns = {**_contract_columns(doc), "current_version": version, "updated_at": clock.now()}
     await Contract.update(columns).where(Contract.id == existing["id"])  # type: ignore[arg-type]
     accounts = await _sync_accounts(doc, existing["id"])
     await audit.record(

@@ -23,6 +23,16 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from vendor_ms import clock
+
+
+class ClockNow(TimestamptzNow):
+    """`now` from vendor-ms's clock (`vendor_ms.clock`), so that rows written while a test or a tool
+    sets the time carry that time; the column's SQL default stays `current_timestamp`."""
+
+    def python(self):  # type: ignore[no-untyped-def]
+        return clock.now()
+
 
 class Shop(Table, tablename="shops"):
     id = Serial(primary_key=True)
@@ -30,14 +40,14 @@ class Shop(Table, tablename="shops"):
     name = Varchar(length=200)
     platform = Varchar(length=20)
     category = Varchar(length=200, index=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Vendor(Table, tablename="vendors"):
     id = Serial(primary_key=True)
     code = Varchar(length=64, unique=True, index=True)
     name = Varchar(length=200)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class Contract(Table, tablename="contracts"):
@@ -54,8 +64,8 @@ class Contract(Table, tablename="contracts"):
     ends_on = Date()
     timezone = Varchar(length=64)
     current_version = Integer(default=1)
-    created_at = Timestamptz(default=TimestamptzNow())
-    updated_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
+    updated_at = Timestamptz(default=ClockNow())
 
 
 class ContractVersion(Table, tablename="contract_versions"):
@@ -67,7 +77,7 @@ class ContractVersion(Table, tablename="contract_versions"):
     effective_from = Date()
     document = Text()  # canonical JSON of the ContractDocument
     document_sha256 = Varchar(length=64)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
     created_by = Varchar(length=100, default="")
 
 
@@ -76,7 +86,7 @@ class Account(Table, tablename="accounts"):
 
     id = Serial(primary_key=True)
     code = Varchar(length=64, unique=True, index=True)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class AccountBinding(Table, tablename="account_bindings"):
@@ -94,7 +104,7 @@ class User(Table, tablename="users"):
     name = Varchar(length=100, unique=True)
     role = Varchar(length=20)  # admin | shop_owner | vendor | finance
     vendor_code = Varchar(length=64, null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
 
 
 class UserShop(Table, tablename="user_shops"):
@@ -113,7 +123,7 @@ class ApiToken(Table, tablename="api_tokens"):
     token_hash = Varchar(length=64, unique=True, index=True)
     prefix = Varchar(length=16)  # the first characters, so people can tell tokens apart
     label = Varchar(length=100, default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
     expires_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
     last_used_at = Timestamptz(null=True, default=None)
@@ -123,7 +133,7 @@ class AuditEvent(Table, tablename="audit_events"):
     """Who did what, when, to which records. Shop and vendor codes make it scopable."""
 
     id = Serial(primary_key=True)
-    at = Timestamptz(default=TimestamptzNow(), index=True)
+    at = Timestamptz(default=ClockNow(), index=True)
     actor_id = Integer(null=True, default=None)
     actor_name = Varchar(length=100)
     actor_role = Varchar(length=20)
@@ -139,7 +149,7 @@ class IngestBatch(Table, tablename="ingest_batches"):
     """One submission of performance data; every revision points at its batch."""
 
     id = Serial(primary_key=True)
-    submitted_at = Timestamptz(default=TimestamptzNow())
+    submitted_at = Timestamptz(default=ClockNow())
     submitted_by = ForeignKey[User](User, on_delete=OnDelete.restrict, null=True)
     submitter_name = Varchar(length=100)
     source = Varchar(length=20)  # vendor | platform_export
@@ -160,7 +170,7 @@ class DailyRecordRevision(Table, tablename="daily_record_revisions"):
     contract = ForeignKey[Contract](Contract, on_delete=OnDelete.restrict)
     day = Date()
     revision = Integer()
-    submitted_at = Timestamptz(default=TimestamptzNow())
+    submitted_at = Timestamptz(default=ClockNow())
     consultations = BigInt()
     unanswered_3min = BigInt()
     answered_30s = BigInt()
@@ -188,7 +198,7 @@ class DailyRecord(Table, tablename="daily_records"):
     day = Date()
     revision = Integer()
     batch = ForeignKey[IngestBatch](IngestBatch, on_delete=OnDelete.restrict)
-    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=ClockNow())
     consultations = BigInt()
     unanswered_3min = BigInt()
     answered_30s = BigInt()
@@ -215,14 +225,14 @@ class Incident(Table, tablename="incidents"):
     penalty_fen = BigInt(null=True, default=None)
     note = Text(default="")
     evidence_url = Text(default="")
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
     created_by = Varchar(length=100, default="")
 
 
 class BillingRun(Table, tablename="billing_runs"):
     id = Serial(primary_key=True)
     period = Varchar(length=12, index=True)
-    started_at = Timestamptz(default=TimestamptzNow())
+    started_at = Timestamptz(default=ClockNow())
     finished_at = Timestamptz(null=True, default=None)
     started_by = Varchar(length=100, default="")
     contracts = Integer(default=0)
@@ -259,7 +269,7 @@ class Invoice(Table, tablename="invoices"):
     inputs_sha256 = Varchar(length=64, default="")
     pdf = Bytea(null=True, default=None)
     pdf_sha256 = Varchar(length=64, null=True, default=None)
-    created_at = Timestamptz(default=TimestamptzNow())
+    created_at = Timestamptz(default=ClockNow())
     issued_at = Timestamptz(null=True, default=None)
     issued_by = Varchar(length=100, default="")
     paid_at = Timestamptz(null=True, default=None)

@@ -327,7 +327,8 @@ def build_summary_view(
     period_label: str,
     invoices: Sequence[SummaryInvoiceRow],
     adjustments: Sequence[SummaryAdjustmentRow] = (),
-    generated_on: date | None = None,
+    *,
+    generated_on: date,
 ) -> SummaryView:
     """A summary with its totals by vendor, by shop and by status computed from the rows."""
 
@@ -342,7 +343,7 @@ def build_summary_view(
     ordered = sorted(invoices, key=lambda r: (r.number is None, r.number or "", r.contract_code))
     return SummaryView(
         period_label=period_label,
-        generated_on=generated_on or date.today(),
+        generated_on=generated_on,
         invoices=ordered,
         totals_by_vendor=grouped("vendor_name"),
         totals_by_shop=grouped("shop_name"),

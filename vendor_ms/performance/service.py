@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from piccolo.columns.combination import Where
 
+from vendor_ms import clock
 from vendor_ms.access import audit
 from vendor_ms.access.caller import Caller
 from vendor_ms.contracts.service import visible_contract
@@ -193,7 +194,7 @@ async def ingest(caller: Caller, parsed: ParsedBatch, *, idempotency_key: str | 
         if identical is not None and await store.count_unchanged(tx) == records:
             return IngestResult(IngestOut(identical["id"], 0, 0, records), replayed=True)
 
-        now = datetime.now(UTC)
+        now = clock.now()
         source = "platform_export" if caller.role == "shop_owner" else "vendor"
         batch = IngestBatch(
             submitted_at=now,

@@ -8,11 +8,10 @@ the JSON routes that show the same figures.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from vendor_ms import clock
 from vendor_ms.access.caller import Caller
 from vendor_ms.billing.documents import invoice_view
 from vendor_ms.billing.queries import versions_in_force
@@ -223,7 +222,7 @@ async def summary_view(caller: Caller, period_text: str) -> v.SummaryView:
                 amount=from_fen(adj["amount_fen"]),
             )
         )
-    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    today = clock.today(clock.NUMBERING_TIMEZONE)
     return v.build_summary_view(period.label, invoices, adjustments, generated_on=today)
 
 
