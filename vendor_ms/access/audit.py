@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from piccolo.columns.combination import WhereRaw
 
+from vendor_ms.access import policy
 from vendor_ms.access.caller import Caller
 from vendor_ms.db.tables import AuditEvent
 from vendor_ms.pagination import Page, Window
@@ -59,27 +59,10 @@ class AuditEventOut(msgspec.Struct, kw_only=True):
     detail: dict[str, Any]
 
 
-# Finance reads everything billing-related, including who ran, issued, paid or voided what.
-_FINANCE_ACTIONS = ("billing.", "invoice.")
-
-
 async def list_events(caller: Caller, *, action: str | None, window: Window) -> Page[AuditEventOut]:
-    """Audit events in scope: admin all; shop owners their shops'; vendors their own actions;
-    finance the billing trail."""
-    clauses: list[Any] = []
-    if caller.role == "shop_owner":
-        shops = sorted(caller.shop_codes) or [""]
-        clause: Any = None
-        for code in shops:
-            # Codes are stored space-padded; LIKE's wildcards are escaped ("_" may occur in a code).
-            match = WhereRaw("shop_codes LIKE {} ESCAPE '\\'", f"% {_like_literal(code)} %")
-            clause = match if clause is None else clause | match
-        clauses.append(clause)
-    elif caller.role == "vendor":
-        clauses.append(AuditEvent.actor_id == caller.user_id)
-    elif caller.role == "finance":
-        prefixes = [AuditEvent.action.like(f"{p}%") for p in _FINANCE_ACTIONS]
-        clauses.append(prefixes[0] | prefixes[1])
+    """Audit events in the caller's scope (`policy.AUDIT_EVENTS`), newest first."""
+    policy.READ_AUDIT.require(caller)
+    clauses: list[Any] = [c for c in [policy.AUDIT_EVENTS.condition(caller)] if c is not None]
     if action:
         clauses.append(AuditEvent.action == action)
     query, count = AuditEvent.select(), AuditEvent.count()
@@ -104,7 +87,3 @@ async def list_events(caller: Caller, *, action: str | None, window: Window) -> 
         ],
         total=await count,
     )
-
-
-def _like_literal(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

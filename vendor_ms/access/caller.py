@@ -1,8 +1,7 @@
-"""The authenticated caller of a request or a CLI command, and what it may see.
+"""The authenticated caller of a request or a CLI command: its role and what it acts for.
 
-A shop owner acts for a set of shops, a vendor for one vendor; admin and finance see
-everything (finance only what is billing-related, enforced by each route's role list).
-Anything outside a caller's scope is reported as not found, so existence never leaks.
+A shop owner acts for a set of shops, a vendor for one vendor. What each role may do and see
+is decided in one place, `vendor_ms.access.policy`.
 """
 
 from __future__ import annotations
@@ -26,17 +25,11 @@ class Caller:
     vendor_code: str | None = None
     token_id: int | None = None
 
+    # Billing's own checks, until billing asks the policy (vendor_ms.access.policy) like the rest:
+    # new code uses `policy.<KIND>.condition/allows` and `policy.<ACTION>.require` instead.
     @property
     def sees_everything(self) -> bool:
         return self.role in ("admin", "finance")
-
-    def sees(self, shop_code: str, vendor_code: str) -> bool:
-        """Whether a record of this shop and vendor (a contract, an account, an invoice) is visible."""
-        if self.sees_everything:
-            return True
-        if self.role == "shop_owner":
-            return shop_code in self.shop_codes
-        return self.role == "vendor" and vendor_code == self.vendor_code
 
     def require_role(self, *roles: Role, action: str) -> None:
         if self.role not in roles:

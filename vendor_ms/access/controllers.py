@@ -7,8 +7,8 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
-from vendor_ms.access import audit
-from vendor_ms.api.auth import ALL_ROLES, roles
+from vendor_ms.access import audit, policy
+from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep, Limit, Offset
 from vendor_ms.pagination import Page, Window
 
@@ -19,7 +19,7 @@ class AuditController(Controller):
 
     @get(
         "/",
-        opt=roles(*ALL_ROLES),
+        opt=allow(policy.READ_AUDIT),
         summary="The audit trail, newest first",
         description="Admins see every event; shop owners the events of their shops; vendors their own "
         "actions; finance the billing trail (billing runs, issuing, payments, voids).",

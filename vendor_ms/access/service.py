@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from vendor_ms import clock
-from vendor_ms.access import audit
+from vendor_ms.access import audit, policy
 from vendor_ms.access.caller import ROLES, Caller, Role
 from vendor_ms.db.engine import transaction
 from vendor_ms.db.tables import ApiToken, User, UserShop
@@ -71,7 +71,7 @@ async def create_user(
     label: str = "",
 ) -> IssuedToken:
     """Create a user and its first token; returns the secret, which is never retrievable again."""
-    caller.require_role("admin", action="creating users")
+    policy.CREATE_USER.require(caller)
     shops = sorted(set(shops or []))
     errors = _check_user_scope(role, shops, vendor)
     if not name.strip():
@@ -100,7 +100,7 @@ async def create_user(
 async def create_token(
     caller: Caller, *, user_name: str, expires_at: datetime | None = None, label: str = ""
 ) -> IssuedToken:
-    caller.require_role("admin", action="creating tokens")
+    policy.CREATE_TOKEN.require(caller)
     async with transaction():
         user = await User.objects().where(User.name == user_name).first().run()
         if user is None:
@@ -131,7 +131,7 @@ async def _issue_token(caller: Caller, user: User, *, expires_at: datetime | Non
 
 async def revoke_token(caller: Caller, prefix: str) -> int:
     """Revoke every live token whose secret starts with `prefix` (at least 12 characters)."""
-    caller.require_role("admin", action="revoking tokens")
+    policy.REVOKE_TOKEN.require(caller)
     if len(prefix) < len(TOKEN_PREFIX) + 8:
         raise ValidationFailed([FieldError("prefix", "give at least the first 12 characters of the token")])
     short = len(TOKEN_PREFIX) + 8

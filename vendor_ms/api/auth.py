@@ -1,9 +1,10 @@
 """Bearer-token authentication, role checks and per-token write rate limits for `/api/v1`.
 
-Each route declares the roles allowed to call it in `opt["roles"]`; one guard authenticates
-the token, enforces that list (403) and the write rate limit (429), and leaves the `Caller`
-in `request.state` for the `caller` dependency. Scope (which shops, which vendor) is enforced
-by the services, which answer 404 for anything outside it.
+Each route declares the action it performs (`opt=allow(policy.ISSUE_INVOICE)`), which puts the
+policy's roles for that action in `opt["roles"]`; one guard authenticates the token, enforces
+that list (403) and the write rate limit (429), and leaves the `Caller` in `request.state` for
+the `caller` dependency. Scope (which shops, which vendor) is enforced by the services through
+the same policy (`vendor_ms.access.policy`), which answer 404 for anything outside it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from vendor_ms.access.caller import ROLES, Caller
+from vendor_ms.access.policy import Action
 from vendor_ms.access.service import authenticate
 from vendor_ms.errors import PermissionDenied, RateLimited
 
@@ -25,8 +27,14 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ALL_ROLES: tuple[str, ...] = ROLES
 
 
+def allow(action: Action) -> dict[str, Any]:
+    """Route option: `@post(..., opt=allow(policy.ISSUE_INVOICE))`. The guard admits the roles the
+    policy gives the action; the service enforces the same action for the CLI and the pages."""
+    return {"action": action.name, "roles": action.roles}
+
+
 def roles(*allowed: str) -> dict[str, Any]:
-    """Route option: `@post(..., opt=roles("admin", "finance"))`."""
+    """Route option naming roles by hand: only billing's routes, until they declare actions."""
     unknown = set(allowed) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles {unknown}")

@@ -7,7 +7,8 @@ from typing import Annotated
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
-from vendor_ms.api.auth import roles
+from vendor_ms.access import policy
+from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep, PathStr
 from vendor_ms.comparison import service
 from vendor_ms.comparison.schemas import ComparisonOut
@@ -19,7 +20,7 @@ class ComparisonController(Controller):
 
     @get(
         "/",
-        opt=roles("admin", "shop_owner", "finance"),
+        opt=allow(policy.COMPARE_VENDORS),
         summary="A shop's vendors side by side, with their trend and the category benchmark",
     )
     async def compare(

@@ -21,6 +21,7 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
+from vendor_ms.access import policy
 from vendor_ms.access.caller import Caller
 from vendor_ms.billing.service import compute_period
 from vendor_ms.comparison.schemas import Benchmark, BenchmarkMetric, ComparisonOut, TrendPoint, VendorColumn
@@ -29,7 +30,7 @@ from vendor_ms.db.tables import Contract, Shop
 from vendor_ms.domain.metrics import METRIC_NAMES, METRICS, decimal_text, metric_values
 from vendor_ms.domain.money import round_fraction
 from vendor_ms.domain.periods import Period, parse_period
-from vendor_ms.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from vendor_ms.errors import FieldError, NotFound, ValidationFailed
 from vendor_ms.performance.queries import STORAGE_COLUMNS, totals_from_row
 
 MIN_SHOPS = 5
@@ -37,11 +38,9 @@ MAX_PERIODS = 24
 
 
 async def compare_vendors(caller: Caller, shop_code: str, period_text: str, periods: int = 6) -> ComparisonOut:
-    if caller.role == "vendor":
-        raise PermissionDenied("vendors cannot compare the vendors of a shop")
-    if caller.role == "shop_owner" and shop_code not in caller.shop_codes:
-        raise NotFound(f"no shop {shop_code!r}")
-    shop = await Shop.select().where(Shop.code == shop_code).first()
+    policy.COMPARE_VENDORS.require(caller)
+    # A comparison is seen as its shop is.
+    shop = await policy.SHOPS.restrict(Shop.select(), caller).where(Shop.code == shop_code).first()
     if shop is None:
         raise NotFound(f"no shop {shop_code!r}")
     try:

@@ -9,7 +9,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody
 
-from vendor_ms.api.auth import ALL_ROLES, roles
+from vendor_ms.access import policy
+from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep, Limit, Offset, PathStr
 from vendor_ms.contracts import service
 from vendor_ms.contracts.schemas import AccountOut, ContractDetail, ContractSummary, ShopOut, VendorOut
@@ -23,7 +24,7 @@ class ContractController(Controller):
 
     @post(
         "/",
-        opt=roles("admin", "shop_owner"),
+        opt=allow(policy.IMPORT_CONTRACT),
         summary="Create or amend a contract from its document",
         description="201 when a contract or a new version was created, 200 when the document is unchanged, "
         "422 listing every problem. `effective_from` dates an amendment (default: today in the "
@@ -44,11 +45,11 @@ class ContractController(Controller):
         detail = await service.get_contract(caller, outcome.code)
         return Response(detail, status_code=200 if outcome.status == "unchanged" else 201)
 
-    @get("/", opt=roles(*ALL_ROLES), summary="Contracts in the caller's scope")
+    @get("/", opt=allow(policy.READ_CONTRACTS), summary="Contracts in the caller's scope")
     async def list(self, caller: CallerDep, limit: Limit = 100, offset: Offset = 0) -> Page[ContractSummary]:
         return await service.list_contracts(caller, Window(limit, offset))
 
-    @get("/{code:str}", opt=roles(*ALL_ROLES), summary="One contract with its versions and accounts")
+    @get("/{code:str}", opt=allow(policy.READ_CONTRACTS), summary="One contract with its versions and accounts")
     async def detail(self, caller: CallerDep, code: PathStr) -> ContractDetail:
         return await service.get_contract(caller, code)
 
@@ -59,14 +60,14 @@ class DirectoryController(Controller):
     path = "/"
     tags = ["directory"]
 
-    @get("/shops", opt=roles(*ALL_ROLES))
+    @get("/shops", opt=allow(policy.READ_CONTRACTS))
     async def shops(self, caller: CallerDep, limit: Limit = 100, offset: Offset = 0) -> Page[ShopOut]:
         return await service.list_shops(caller, Window(limit, offset))
 
-    @get("/vendors", opt=roles(*ALL_ROLES))
+    @get("/vendors", opt=allow(policy.READ_CONTRACTS))
     async def vendors(self, caller: CallerDep, limit: Limit = 100, offset: Offset = 0) -> Page[VendorOut]:
         return await service.list_vendors(caller, Window(limit, offset))
 
-    @get("/accounts", opt=roles(*ALL_ROLES))
+    @get("/accounts", opt=allow(policy.READ_CONTRACTS))
     async def accounts(self, caller: CallerDep, limit: Limit = 100, offset: Offset = 0) -> Page[AccountOut]:
         return await service.list_accounts(caller, Window(limit, offset))

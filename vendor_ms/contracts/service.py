@@ -1,7 +1,8 @@
 """Contract services: import (create or amend), read, export; shops, vendors, accounts.
 
-Each public function owns its transaction. Visibility follows `Caller.sees`: anything
-outside the caller's scope is NotFound, never "forbidden", so existence does not leak.
+Each public function owns its transaction. Roles and visibility are the policy's
+(`vendor_ms.access.policy`): anything outside the caller's scope is NotFound, never
+"forbidden", so existence does not leak.
 """
 
 from __future__ import annotations
@@ -9,11 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from piccolo.columns.combination import Where
-from piccolo.query import Select
-
 from vendor_ms import clock
-from vendor_ms.access import audit
+from vendor_ms.access import audit, policy
 from vendor_ms.access.caller import Caller
 from vendor_ms.contracts.schemas import (
     AccountOut,
@@ -46,25 +44,14 @@ from vendor_ms.pagination import Page, Window
 # ---------------------------------------------------------------------------------------------
 # scope
 
-
-def contract_scope(caller: Caller) -> Where | None:
-    """A WHERE clause on Contract limiting rows to the caller's scope (None: everything)."""
-    if caller.sees_everything:
-        return None
-    if caller.role == "shop_owner":
-        return Contract.shop.code.is_in(list(caller.shop_codes) or [""])  # type: ignore[return-value]
-    return Contract.vendor.code == (caller.vendor_code or "")  # type: ignore[return-value]
-
-
-def _scoped(query: Select, caller: Caller) -> Select:
-    clause = contract_scope(caller)
-    return query.where(clause) if clause is not None else query
+# Billing still narrows by this name until it asks the policy itself.
+contract_scope = policy.CONTRACTS.condition
 
 
 async def visible_contract(caller: Caller, code: str) -> dict[str, Any]:
     """The contract row (with shop and vendor codes) if the caller may see it, else NotFound."""
     row = await (
-        _scoped(
+        policy.CONTRACTS.restrict(
             Contract.select(
                 *Contract.all_columns(),
                 Contract.shop.code.as_alias("shop_code"),
@@ -92,9 +79,8 @@ async def import_document(
     Shop, vendor and account bindings are brought in line with the document in the same
     transaction. Importing an identical document changes nothing and says "unchanged".
     """
-    if caller.role not in ("admin", "shop_owner"):
-        raise PermissionDenied(f"only admins and shop owners create contracts; this token's role is {caller.role}")
-    if caller.role == "shop_owner" and doc.shop.code not in caller.shop_codes:
+    policy.IMPORT_CONTRACT.require(caller)
+    if not policy.CONTRACTS.allows(caller, policy.owned_by(doc.shop.code, doc.vendor.code)):
         raise PermissionDenied(f"this token does not act for shop {doc.shop.code!r}")
     sha = document_sha256(doc)
     async with transaction():
@@ -108,7 +94,9 @@ async def import_document(
             .where(Contract.code == doc.code)
             .first()
         )
-        if existing is not None and not caller.sees(existing["shop_code"], existing["vendor_code"]):
+        if existing is not None and not policy.CONTRACTS.allows(
+            caller, policy.owned_by(existing["shop_code"], existing["vendor_code"])
+        ):
             raise PermissionDenied(f"contract code {doc.code!r} is taken by a contract outside your scope")
         if existing is None:
             return await _create(caller, doc, sha)
@@ -350,18 +338,19 @@ _SUMMARY_COLUMNS = (
 
 
 async def list_contracts(caller: Caller, window: Window) -> Page[ContractSummary]:
+    policy.READ_CONTRACTS.require(caller)
     rows = (
-        await _scoped(Contract.select(*_SUMMARY_COLUMNS), caller)
+        await policy.CONTRACTS.restrict(Contract.select(*_SUMMARY_COLUMNS), caller)
         .order_by(Contract.code)
         .limit(window.limit)
         .offset(window.offset)
     )
-    clause = contract_scope(caller)
-    total = await (Contract.count().where(clause) if clause is not None else Contract.count())
+    total = await policy.CONTRACTS.restrict(Contract.count(), caller)
     return Page(items=[ContractSummary(**row) for row in rows], total=total)
 
 
 async def get_contract(caller: Caller, code: str) -> ContractDetail:
+    policy.READ_CONTRACTS.require(caller)
     row = await visible_contract(caller, code)
     summary = await Contract.select(*_SUMMARY_COLUMNS).where(Contract.id == row["id"]).first()
     assert summary is not None
@@ -388,6 +377,7 @@ async def get_contract(caller: Caller, code: str) -> ContractDetail:
 
 
 async def export_document(caller: Caller, code: str, version: int | None = None) -> ContractDocument:
+    policy.READ_CONTRACTS.require(caller)
     row = await visible_contract(caller, code)
     query = ContractVersion.select(ContractVersion.document).where(ContractVersion.contract == row["id"])
     if version is not None:
@@ -399,43 +389,22 @@ async def export_document(caller: Caller, code: str, version: int | None = None)
 
 
 async def list_shops(caller: Caller, window: Window) -> Page[ShopOut]:
-    query = Shop.select(Shop.code, Shop.name, Shop.platform, Shop.category)
-    count = Shop.count()
-    if not caller.sees_everything:
-        visible = await _scoped(Contract.select(Contract.shop.code.as_alias("code")).distinct(), caller)
-        codes = {r["code"] for r in visible}
-        if caller.role == "shop_owner":
-            codes |= set(caller.shop_codes)
-        query = query.where(Shop.code.is_in(sorted(codes) or [""]))
-        count = count.where(Shop.code.is_in(sorted(codes) or [""]))
+    policy.READ_CONTRACTS.require(caller)
+    query = policy.SHOPS.restrict(Shop.select(Shop.code, Shop.name, Shop.platform, Shop.category), caller)
     rows = await query.order_by(Shop.code).limit(window.limit).offset(window.offset)
-    return Page(items=[ShopOut(**r) for r in rows], total=await count)
+    return Page(items=[ShopOut(**r) for r in rows], total=await policy.SHOPS.restrict(Shop.count(), caller))
 
 
 async def list_vendors(caller: Caller, window: Window) -> Page[VendorOut]:
-    query = Vendor.select(Vendor.code, Vendor.name)
-    count = Vendor.count()
-    if not caller.sees_everything:
-        visible = await _scoped(Contract.select(Contract.vendor.code.as_alias("code")).distinct(), caller)
-        codes = {r["code"] for r in visible}
-        if caller.role == "vendor" and caller.vendor_code:
-            codes.add(caller.vendor_code)
-        query = query.where(Vendor.code.is_in(sorted(codes) or [""]))
-        count = count.where(Vendor.code.is_in(sorted(codes) or [""]))
+    policy.READ_CONTRACTS.require(caller)
+    query = policy.VENDORS.restrict(Vendor.select(Vendor.code, Vendor.name), caller)
     rows = await query.order_by(Vendor.code).limit(window.limit).offset(window.offset)
-    return Page(items=[VendorOut(**r) for r in rows], total=await count)
+    return Page(items=[VendorOut(**r) for r in rows], total=await policy.VENDORS.restrict(Vendor.count(), caller))
 
 
 async def list_accounts(caller: Caller, window: Window) -> Page[AccountOut]:
-    return await _accounts(_binding_scope(caller), window)
-
-
-def _binding_scope(caller: Caller) -> Where | None:
-    if caller.sees_everything:
-        return None
-    if caller.role == "shop_owner":
-        return AccountBinding.contract.shop.code.is_in(list(caller.shop_codes) or [""])  # type: ignore[return-value]
-    return AccountBinding.contract.vendor.code == (caller.vendor_code or "")  # type: ignore[return-value]
+    policy.READ_CONTRACTS.require(caller)
+    return await _accounts(policy.ACCOUNT_BINDINGS.condition(caller), window)
 
 
 async def _accounts(clause: Any, window: Window) -> Page[AccountOut]:

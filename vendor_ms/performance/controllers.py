@@ -16,7 +16,8 @@ from litestar.di import Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromQuery, HeaderParameter, QueryParameter, RawBody
 
-from vendor_ms.api.auth import ALL_ROLES, roles
+from vendor_ms.access import policy
+from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep, Limit, Offset, PathStr
 from vendor_ms.domain.performance import MAX_BATCH_RECORDS, DailyBatchIn, parse_csv, parse_json
 from vendor_ms.errors import FieldError, UnsupportedMediaType, ValidationFailed
@@ -56,7 +57,6 @@ _WRITE_DESCRIPTION = (
     "201 with the new batch; 200 when the batch was already received (same Idempotency-Key, or the "
     "same content with every record unchanged): nothing is written and the first batch's id is answered."
 )
-_SUBMITTERS = roles("admin", "vendor", "shop_owner")
 # The 201 is the handler's own; a batch already received answers 200 (documented for OpenAPI).
 _REPLAYED = {200: ResponseSpec(IngestOut, description="Already received: nothing written", generate_examples=False)}
 
@@ -67,7 +67,7 @@ class PerformanceController(Controller):
 
     @post(
         "/daily",
-        opt=_SUBMITTERS,
+        opt=allow(policy.SUBMIT_PERFORMANCE),
         summary="Submit daily performance records (JSON)",
         description=_WRITE_DESCRIPTION,
         dependencies={"_body_schema": Provide(_json_body, sync_to_thread=False)},
@@ -87,7 +87,7 @@ class PerformanceController(Controller):
 
     @post(
         "/daily.csv",
-        opt=_SUBMITTERS,
+        opt=allow(policy.SUBMIT_PERFORMANCE),
         summary="Submit daily performance records (CSV)",
         description="UTF-8 (with or without BOM), UTF-16 with BOM, GBK or GB18030. Header: the JSON field names "
         "or the Chinese headers (客服账号, 日期, 咨询人数, ...), in any order; numbers may carry thousands "
@@ -120,7 +120,7 @@ class PerformanceReadController(Controller):
 
     @get(
         "/accounts/{code:str}/daily/{day:str}/revisions",
-        opt=roles(*ALL_ROLES),
+        opt=allow(policy.READ_PERFORMANCE),
         summary="Every revision of one account-day, oldest first",
     )
     async def revisions(
@@ -130,7 +130,7 @@ class PerformanceReadController(Controller):
 
     @get(
         "/contracts/{code:str}/metrics",
-        opt=roles(*ALL_ROLES),
+        opt=allow(policy.READ_PERFORMANCE),
         summary="Summed counts and metrics of a contract's latest revisions",
         description="Metrics are ratios of sums as decimal strings with 6 places, null when undefined. "
         "`from`/`to` default to the contract term; `group` is total, day or account.",

@@ -17,7 +17,7 @@ from typing import Any
 from piccolo.columns.combination import Where
 
 from vendor_ms import clock
-from vendor_ms.access import audit
+from vendor_ms.access import audit, policy
 from vendor_ms.access.caller import Caller
 from vendor_ms.contracts.service import visible_contract
 from vendor_ms.db.engine import transaction
@@ -37,7 +37,6 @@ from vendor_ms.performance.schemas import (
     RevisionOut,
 )
 
-SUBMITTER_ROLES = ("admin", "vendor", "shop_owner")
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
 # Account codes per lookup query: far below the bound-parameter limits of both engines.
 _CODES_PER_QUERY = 5_000
@@ -53,15 +52,6 @@ class IngestResult:
 # scope
 
 
-def _binding_scope(caller: Caller) -> Where | None:
-    """The bindings a caller may submit for or read: its vendor's, or its shops' (None: all)."""
-    if caller.sees_everything:
-        return None
-    if caller.role == "shop_owner":
-        return AccountBinding.contract.shop.code.is_in(sorted(caller.shop_codes) or [""])  # type: ignore[return-value]
-    return AccountBinding.contract.vendor.code == (caller.vendor_code or "")  # type: ignore[return-value]
-
-
 @dataclass(frozen=True, slots=True)
 class _Terms:
     by_code: dict[str, list[AccountTerm]]
@@ -75,7 +65,6 @@ async def _terms(caller: Caller, codes: Iterable[str]) -> _Terms:
     by_code: dict[str, list[AccountTerm]] = {}
     shops: dict[int, str] = {}
     vendors: dict[int, str] = {}
-    scope = _binding_scope(caller)
     for offset in range(0, len(wanted), _CODES_PER_QUERY):
         query = AccountBinding.select(
             AccountBinding.account.code.as_alias("code"),
@@ -88,8 +77,7 @@ async def _terms(caller: Caller, codes: Iterable[str]) -> _Terms:
             AccountBinding.contract.shop.code.as_alias("shop_code"),
             AccountBinding.contract.vendor.code.as_alias("vendor_code"),
         ).where(AccountBinding.account.code.is_in(wanted[offset : offset + _CODES_PER_QUERY]))
-        if scope is not None:
-            query = query.where(scope)
+        query = policy.ACCOUNT_BINDINGS.restrict(query, caller)
         for row in await query.order_by(AccountBinding.active_from):
             by_code.setdefault(row["code"], []).append(
                 AccountTerm(
@@ -146,7 +134,7 @@ async def ingest(caller: Caller, parsed: ParsedBatch, *, idempotency_key: str | 
     answer (a different body under that key is refused); with identical content whose every
     record still equals its latest revision it answers the earlier batch's id.
     """
-    caller.require_role(*SUBMITTER_ROLES, action="submitting performance data")  # type: ignore[arg-type]
+    policy.SUBMIT_PERFORMANCE.require(caller)
     key = check_idempotency_key(idempotency_key)
     if parsed.errors:
         # Still check what can be checked, so one answer lists every problem of the batch.
@@ -244,16 +232,15 @@ async def ingest(caller: Caller, parsed: ParsedBatch, *, idempotency_key: str | 
 
 async def list_revisions(caller: Caller, code: str, day: date, window: Window) -> Page[RevisionOut]:
     """Every revision of one account-day the caller may see, oldest first; NotFound outside scope."""
-    scope = _binding_scope(caller)
-    bindings = AccountBinding.select(AccountBinding.contract).where(AccountBinding.account.code == code)
-    if scope is not None:
-        bindings = bindings.where(scope)
-    contract_ids = sorted({row["contract"] for row in await bindings})
-    if not contract_ids and (scope is not None or not await Account.exists().where(Account.code == code)):
+    policy.READ_PERFORMANCE.require(caller)
+    scope = policy.ACCOUNT_BINDINGS.condition(caller)
+    bound = AccountBinding.exists().where(AccountBinding.account.code == code)
+    # An account bound to no contract yet is known to those who see everything, and to them only.
+    if not await (bound.where(scope) if scope is not None else Account.exists().where(Account.code == code)):
         raise NotFound(f"no account {code!r}")
     clauses: list[Any] = [DailyRecordRevision.account.code == code, DailyRecordRevision.day == day]
-    if scope is not None:
-        clauses.append(DailyRecordRevision.contract.is_in(contract_ids))
+    if (revisions := policy.REVISIONS.condition(caller)) is not None:
+        clauses.append(revisions)
     rows = (
         await DailyRecordRevision.select(
             DailyRecordRevision.revision,
@@ -308,6 +295,7 @@ async def contract_metrics(
     caller: Caller, code: str, start: date | None, end: date | None, group: MetricsGroup
 ) -> ContractMetricsOut:
     """Sums and metrics of a contract's latest revisions in [start, end] (default: its term)."""
+    policy.READ_PERFORMANCE.require(caller)
     contract = await visible_contract(caller, code)
     start = start or contract["starts_on"]
     end = end or contract["ends_on"]

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from litestar import Controller, Response, get
 from litestar.params import QueryParameter
 
-from vendor_ms.api.auth import ALL_ROLES, roles
+from vendor_ms.access import policy
+from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep, PathStr
 from vendor_ms.documents.render import render_pdf
 from vendor_ms.reporting import service
@@ -32,7 +33,7 @@ class ReportController(Controller):
 
     @get(
         "/contracts/{code:str}/scorecard.pdf",
-        opt=roles(*ALL_ROLES),
+        opt=allow(policy.READ_SCORECARDS),
         media_type="application/pdf",
         summary="Vendor scorecard PDF: items vs bands and red lines, daily trends, accounts worst first",
     )
@@ -42,7 +43,7 @@ class ReportController(Controller):
 
     @get(
         "/shops/{code:str}/comparison.pdf",
-        opt=roles("admin", "shop_owner", "finance"),
+        opt=allow(policy.COMPARE_VENDORS),
         media_type="application/pdf",
         summary="Vendor comparison PDF",
     )
@@ -58,7 +59,7 @@ class ReportController(Controller):
 
     @get(
         "/reports/summary.pdf",
-        opt=roles("admin", "finance"),
+        opt=allow(policy.FINANCE_SUMMARY),
         media_type="application/pdf",
         summary="Finance summary PDF of a period: every invoice, totals by vendor and shop, adjustments",
     )

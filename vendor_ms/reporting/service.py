@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from vendor_ms import clock
+from vendor_ms.access import policy
 from vendor_ms.access.caller import Caller
 from vendor_ms.billing.documents import invoice_view
 from vendor_ms.billing.queries import versions_in_force
@@ -65,6 +66,7 @@ async def stored_pdf(invoice_id: int) -> bytes | None:
 
 async def scorecard_view(caller: Caller, contract_code: str, period_text: str) -> v.ScorecardView:
     """Items against bands and red lines, daily trends with their targets, accounts worst first."""
+    policy.READ_SCORECARDS.require(caller)
     contract = await visible_contract(caller, contract_code)
     period = _period(period_text)
     computed = (await compute_period(period, [contract["id"]])).get(contract["id"])
@@ -179,7 +181,7 @@ async def comparison_view(caller: Caller, shop_code: str, period_text: str, peri
 async def summary_view(caller: Caller, period_text: str) -> v.SummaryView:
     """Every invoice of the period (for a month: its daily and weekly invoices too), totals by
     vendor, shop and status, and the adjustments they carry."""
-    caller.require_role("admin", "finance", action="the finance summary")
+    policy.FINANCE_SUMMARY.require(caller)
     period = _period(period_text)
     rows: list[Any] = []
     offset = 0
