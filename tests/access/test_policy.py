@@ -73,6 +73,16 @@ def test_the_policy_declares_exactly_these_actions() -> None:
     assert sorted(policy.ACTIONS) == sorted(WHO_MAY)
 
 
+def test_the_docstring_table_says_what_the_policy_declares() -> None:
+    rows = {}
+    for line in (policy.__doc__ or "").splitlines():
+        name, _, rest = line.strip().partition(" ")
+        if name in WHO_MAY:
+            roles = rest.strip().split("  ")[0]
+            rows[name] = EVERYONE if roles == "everyone" else set(roles.split(", "))
+    assert rows == WHO_MAY
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(WHO_MAY))
 def test_each_role_may_take_exactly_its_actions(name: str, role: str) -> None:

@@ -5,7 +5,7 @@ for one vendor) or `finance`. Two questions are answered here and nowhere else.
 
 **May this role take this action?** (403 when not.) Each `Action` names the roles allowed:
 
-    action               roles                          routes and services
+    action               roles                          what it covers
     contract.read        everyone                       contracts, shops, vendors, accounts
     contract.import      admin, shop_owner              POST /contracts, `contracts import`
     performance.ingest   admin, vendor, shop_owner      POST /performance/daily(.csv), `ingest`
@@ -14,14 +14,16 @@ for one vendor) or `finance`. Two questions are answered here and nowhere else.
     incident.create      admin, shop_owner              POST /incidents
     billing.run          admin, finance                 POST /billing-runs, `bill`
     invoice.read         everyone                       invoices, their PDFs and CSV
-    invoice.issue        admin, finance                 draft → issued
+    invoice.issue        admin, finance                 draft → issued, `issue`
     invoice.pay          admin, finance                 issued → paid
     invoice.void         admin, finance                 void with a credit note
     scorecard.read       everyone                       live scorecard, scorecard PDF
     comparison.read      admin, shop_owner, finance     vendor comparison (JSON, PDF)
     summary.read         admin, finance                 the finance summary PDF
     audit.read           everyone                       the audit trail
-    user.create, token.create, token.revoke: admin      `users create`, `tokens ...`
+    user.create          admin                          `users create`
+    token.create         admin                          `tokens create`
+    token.revoke         admin                          `tokens revoke`
 
 A route declares its action (`opt=allow(policy.ISSUE_INVOICE)`, `vendor_ms.api.auth`) and the
 guard refuses other roles before the handler runs; the service calls `ISSUE_INVOICE.require(caller)`
