@@ -36,7 +36,7 @@ def _dec(text: str | None) -> Decimal | None:
 def score_view(scorecard: Scorecard, result: ScorecardResult) -> ScoreView:
     """The evaluated scorecard with the bands and red lines it was evaluated against."""
     items: list[ScoreItemView] = []
-    for written, item in zip(scorecard.items, result.items, strict=True):
+    for written, item in zip(scorecard.metric_items, result.items, strict=True):
         value = _dec(item.value)
         breached_text = ""
         if item.red_line_breached and item.red_line_threshold is not None:

@@ -269,7 +269,7 @@ def sample_scorecard(index: int = 0) -> ScorecardView:
             red_line=item.red_lines[0].threshold if item.red_lines else None,
             higher_is_better=item.bands[0].at_least is not None if item.bands else True,
         )
-        for i, item in enumerate(doc.scorecard.items)
+        for i, item in enumerate(doc.scorecard.metric_items)
     ]
     rows = [
         AccountRow(

@@ -266,7 +266,7 @@ class ScorecardPlan:
     @classmethod
     def of(cls, scorecard: Scorecard) -> ScorecardPlan:
         items = []
-        for item in scorecard.items:
+        for item in scorecard.metric_items:  # graded and deductions items: scored per SPEC 15 later
             bands = tuple(
                 _BandPlan(b.at_least is not None, *b.threshold.as_integer_ratio(), b.points) for b in item.bands
             )

@@ -1,27 +1,70 @@
-"""Contracts as documents (SPEC section 4): the Structs, their validation, and canonical forms.
+"""Contracts as documents (SPEC sections 4, 9–12, 15): the Structs, their validation, and
+canonical forms.
 
 A contract document arrives as TOML (files in `contracts/`) or JSON (the API); both decode to
 the same `ContractDocument`. `validate_document` reports every problem with its path. The
 canonical JSON form (`canonical_json`) is what versions store and compare, so importing the
-same document twice is recognisably "unchanged".
+same document twice is recognisably "unchanged". Sections and fields added in v2 are left out of
+the canonical form while they hold their defaults (`document_base`), so every document written
+before them keeps its bytes and its `document_sha256`.
+
+The v2 sections (the scorecard's item kinds are in `scorecard`), with the choices made where the
+spec is silent:
+- `[settlement]` (SPEC 9.4, 9.5): `vendor_confirmation = "required" | "none"` (default none),
+  `payment_terms_days` (default 30; 0–365, 0 meaning due on the day of issue).
+- `[data]` (SPEC 10.1): `precedence = "platform_first" | "latest"` (default platform_first),
+  `service_counts_from = "records" | "conversation_log"` (default records).
+- `[quality]` (SPEC 10.5, 11.3, 11.4): `appeal_window_hours` (default 72; 1–720, i.e. up to 30
+  days), `robot_counts_as_reply` (absent: the platform's default, `robot_counts_as_reply()`: true
+  on pinduoduo, false elsewhere; an explicit value is kept as written, even when it equals the
+  default), `forbidden_words` (at most 500 words of 1–20 characters, without surrounding
+  whitespace, distinct after `fold_text`: NFKC normalisation and case folding, the same folding
+  the flagging of messages applies).
+- `[alerts]` (SPEC 12.3): the spec names no key for the `data.missing` deadline; it is
+  `data_missing_deadline = "HH:MM"` (default "10:00"), local time in the contract's timezone,
+  00:00–23:59.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+import unicodedata
+from datetime import date, time
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
 from vendor_ms.domain.decoding import decode, decode_json_bytes
-from vendor_ms.domain.metrics import METRICS, MetricName
+from vendor_ms.domain.document_base import AddedDocStruct, DocStruct, Problems, document_builtins
 from vendor_ms.domain.money import decimal_places
 from vendor_ms.domain.periods import BillingCycle
+from vendor_ms.domain.scorecard import (
+    Band,
+    DailyRedLine,
+    DeductionEvent,
+    Grade,
+    MetricItem,
+    RedLine,
+    Scorecard,
+    ScorecardItem,
+    check_scorecard,
+)
 from vendor_ms.errors import FieldError, ValidationFailed
+
+__all__ = [
+    "Band",
+    "ContractDocument",
+    "DailyRedLine",
+    "DeductionEvent",
+    "Grade",
+    "MetricItem",
+    "RedLine",
+    "Scorecard",
+    "ScorecardItem",
+]
 
 Scope = Literal["presale", "aftersale", "full", "promo", "temporary"]
 Platform = Literal["pinduoduo", "taobao", "tmall", "douyin", "kuaishou", "jd", "other"]
@@ -43,39 +86,35 @@ PLATFORMS_ZH = {
 }
 
 
-class _Doc(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    pass
-
-
-class ServiceHours(_Doc, kw_only=True):
+class ServiceHours(DocStruct, kw_only=True):
     from_: str = msgspec.field(name="from")
     to: str
 
 
-class ShopRef(_Doc, kw_only=True):
+class ShopRef(DocStruct, kw_only=True):
     code: Code
     name: Name
     platform: Platform
     category: Name
 
 
-class VendorRef(_Doc, kw_only=True):
+class VendorRef(DocStruct, kw_only=True):
     code: Code
     name: Name
 
 
-class AccountTerm(_Doc, kw_only=True):
+class AccountTerm(DocStruct, kw_only=True):
     code: Code
     active_from: date
     active_to: date | None = None
 
 
-class ConsultationTier(_Doc, kw_only=True):
+class ConsultationTier(DocStruct, kw_only=True):
     up_to: int | None = None
     unit_price: Decimal
 
 
-class Pricing(_Doc, kw_only=True):
+class Pricing(DocStruct, kw_only=True):
     base_fee: Decimal = Decimal("0")
     seat_day_fee: Decimal = Decimal("0")
     minimum_fee: Decimal = Decimal("0")
@@ -84,51 +123,52 @@ class Pricing(_Doc, kw_only=True):
     consultation_tiers: list[ConsultationTier] = msgspec.field(default_factory=list)
 
 
-class Band(_Doc, kw_only=True):
-    at_least: Decimal | None = None
-    at_most: Decimal | None = None
-    points: int
-
-    @property
-    def threshold(self) -> Decimal:
-        value = self.at_least if self.at_least is not None else self.at_most
-        assert value is not None
-        return value
-
-
-class RedLine(_Doc, kw_only=True):
-    below: Decimal | None = None
-    above: Decimal | None = None
-    penalty_rate: Decimal
-
-    @property
-    def threshold(self) -> Decimal:
-        value = self.below if self.below is not None else self.above
-        assert value is not None
-        return value
-
-
-class ScorecardItem(_Doc, kw_only=True):
-    metric: MetricName
-    bands: list[Band] = msgspec.field(default_factory=list)
-    red_lines: list[RedLine] = msgspec.field(default_factory=list)
-
-    @property
-    def max_points(self) -> int:
-        return max((b.points for b in self.bands), default=0)
-
-
-class Scorecard(_Doc, kw_only=True):
-    bonus_pool: Decimal = Decimal("0")
-    pass_ratio: Decimal = Decimal("0")
-    items: list[ScorecardItem] = msgspec.field(default_factory=list)
-
-
-class Penalties(_Doc, kw_only=True):
+class Penalties(DocStruct, kw_only=True):
     cap_rate: Decimal | None = None
 
 
-class ContractDocument(_Doc, kw_only=True):
+class Settlement(AddedDocStruct, kw_only=True):
+    vendor_confirmation: Literal["required", "none"] = "none"
+    payment_terms_days: int = 30
+
+
+class DataRules(AddedDocStruct, kw_only=True):
+    precedence: Literal["platform_first", "latest"] = "platform_first"
+    service_counts_from: Literal["records", "conversation_log"] = "records"
+
+
+class Quality(AddedDocStruct, kw_only=True):
+    appeal_window_hours: int = 72
+    robot_counts_as_reply: bool | None = None  # None: the platform's rule (ContractDocument.robot_counts_as_reply)
+    forbidden_words: list[str] = msgspec.field(default_factory=list)
+
+    def folded_forbidden_words(self) -> list[str]:
+        """The words as messages are matched against them (SPEC 11.4): `fold_text` of each."""
+        return [fold_text(word) for word in self.forbidden_words]
+
+
+class Alerts(AddedDocStruct, kw_only=True):
+    data_missing_deadline: str = "10:00"  # local time of day the data.missing check runs at (SPEC 12.3)
+
+    @property
+    def data_missing_deadline_time(self) -> time:
+        hours, minutes = self.data_missing_deadline.split(":")
+        return time(int(hours), int(minutes))
+
+
+# Platforms whose own rules count a robot's reply as a reply (SPEC 11.3).
+ROBOT_REPLIES_COUNT_ON: frozenset[str] = frozenset({"pinduoduo"})
+
+
+def fold_text(text: str) -> str:
+    """NFKC normalisation and case folding (again NFKC: folding can undo it), so that full-width,
+    compatibility and upper-case forms of a word match (SPEC 11.4)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+class ContractDocument(DocStruct, kw_only=True):
+    omitted_at_default: ClassVar[frozenset[str]] = frozenset({"settlement", "data", "quality", "alerts"})
+
     code: Code
     title: Name
     scope: Scope
@@ -145,6 +185,17 @@ class ContractDocument(_Doc, kw_only=True):
     pricing: Pricing = msgspec.field(default_factory=Pricing)
     scorecard: Scorecard = msgspec.field(default_factory=Scorecard)
     penalties: Penalties = msgspec.field(default_factory=Penalties)
+    settlement: Settlement = msgspec.field(default_factory=Settlement)
+    data: DataRules = msgspec.field(default_factory=DataRules)
+    quality: Quality = msgspec.field(default_factory=Quality)
+    alerts: Alerts = msgspec.field(default_factory=Alerts)
+
+    @property
+    def robot_counts_as_reply(self) -> bool:
+        """Whether robot replies count as replies (SPEC 11.3): as written, else the platform's rule."""
+        if self.quality.robot_counts_as_reply is not None:
+            return self.quality.robot_counts_as_reply
+        return self.shop.platform in ROBOT_REPLIES_COUNT_ON
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,31 +226,14 @@ def parse_json(raw: bytes) -> ContractDocument:
 
 
 _HHMM = re.compile(r"^([01]\d|2[0-4]):[0-5]\d$")
-
-
-def _in_unit(value: Decimal) -> bool:
-    return Decimal(0) <= value <= Decimal(1)
+FORBIDDEN_WORDS_LIMIT = 500
+FORBIDDEN_WORD_LENGTH = 20
 
 
 def validate_document(doc: ContractDocument) -> list[FieldError]:
     """Every semantic problem of a structurally valid document, each with its path."""
-    errors: list[FieldError] = []
-
-    def err(path: str, message: str) -> None:
-        errors.append(FieldError(path, message))
-
-    def rate(path: str, value: Decimal | None) -> None:
-        if value is not None and not _in_unit(value):
-            err(path, "must be a decimal in [0, 1]")
-
-    def money(path: str, value: Decimal) -> None:
-        if value < 0:
-            err(path, "must not be negative")
-        elif decimal_places(value) > 2:
-            err(path, "must have at most 2 decimal places (fen)")
-        elif value >= Decimal("1e13"):
-            err(path, "is too large")
-
+    problems = Problems()
+    err = problems.add
     if doc.ends_on < doc.starts_on:
         err("ends_on", f"must not be before starts_on ({doc.starts_on})")
     try:
@@ -210,12 +244,12 @@ def validate_document(doc: ContractDocument) -> list[FieldError]:
         for key, value in (("from", doc.service_hours.from_), ("to", doc.service_hours.to)):
             if not _HHMM.match(value) or (value.startswith("24") and value != "24:00"):
                 err(f"service_hours.{key}", "must be a time HH:MM")
-        if not any(e.field.startswith("service_hours") for e in errors):
+        if not problems.any_under("service_hours"):
             start = _hhmm(doc.service_hours.from_)
             end = _hhmm(doc.service_hours.to)
             if end <= start:
                 err("service_hours.to", "must be after service_hours.from")
-    rate("tax_rate", doc.tax_rate)
+    problems.rate("tax_rate", doc.tax_rate)
 
     seen_accounts: set[str] = set()
     for i, account in enumerate(doc.accounts):
@@ -228,75 +262,61 @@ def validate_document(doc: ContractDocument) -> list[FieldError]:
         if account.active_from > doc.ends_on or (account.active_to is not None and account.active_to < doc.starts_on):
             err(path, "is active only outside the contract term")
 
-    p = doc.pricing
+    _check_pricing(doc.pricing, problems)
+    check_scorecard(doc.scorecard, problems)
+    if doc.penalties.cap_rate is not None:
+        problems.rate("penalties.cap_rate", doc.penalties.cap_rate)
+    _check_v2_sections(doc, problems)
+    return problems.errors
+
+
+def _check_pricing(p: Pricing, problems: Problems) -> None:
     for name in ("base_fee", "seat_day_fee", "minimum_fee"):
-        money(f"pricing.{name}", getattr(p, name))
-    rate("pricing.commission_rate", p.commission_rate)
+        problems.money(f"pricing.{name}", getattr(p, name))
+    problems.rate("pricing.commission_rate", p.commission_rate)
     previous_up_to = 0
     for i, tier in enumerate(p.consultation_tiers):
         path = f"pricing.consultation_tiers[{i}]"
         last = i == len(p.consultation_tiers) - 1
         if tier.up_to is None and not last:
-            err(f"{path}.up_to", "only the last tier may be open-ended")
+            problems.add(f"{path}.up_to", "only the last tier may be open-ended")
         if tier.up_to is not None:
             if tier.up_to <= previous_up_to:
-                err(
+                problems.add(
                     f"{path}.up_to",
                     "tiers must be strictly ascending" if i else "must be a positive integer",
                 )
             previous_up_to = max(previous_up_to, tier.up_to)
         if tier.unit_price < 0:
-            err(f"{path}.unit_price", "must not be negative")
+            problems.add(f"{path}.unit_price", "must not be negative")
         elif decimal_places(tier.unit_price) > 4:
-            err(f"{path}.unit_price", "must have at most 4 decimal places")
+            problems.add(f"{path}.unit_price", "must have at most 4 decimal places")
 
-    s = doc.scorecard
-    money("scorecard.bonus_pool", s.bonus_pool)
-    rate("scorecard.pass_ratio", s.pass_ratio)
-    seen_metrics: set[str] = set()
-    for i, item in enumerate(s.items):
-        path = f"scorecard.items[{i}]"
-        if item.metric in seen_metrics:
-            err(f"{path}.metric", f"duplicate metric {item.metric!r}")
-        seen_metrics.add(item.metric)
-        is_rate = METRICS[item.metric].is_rate
-        bound = "must be a decimal in [0, 1]" if is_rate else "must not be negative"
 
-        def threshold(where: str, value: Decimal, is_rate: bool = is_rate, bound: str = bound) -> None:
-            if (is_rate and not _in_unit(value)) or value < 0:
-                err(where, bound)
-
-        directions: set[str] = set()
-        previous: Decimal | None = None
-        for j, band in enumerate(item.bands):
-            bpath = f"{path}.bands[{j}]"
-            if (band.at_least is None) == (band.at_most is None):
-                err(bpath, "needs exactly one of at_least or at_most")
-                continue
-            key = "at_least" if band.at_least is not None else "at_most"
-            directions.add(key)
-            threshold(f"{bpath}.{key}", band.threshold)
-            if band.points < 0:
-                err(f"{bpath}.points", "must not be negative (use red lines or incidents for deductions)")
-            if previous is not None and len(directions) == 1:
-                # The first band met wins, so a later band must be harder to miss than the one before.
-                in_order = band.threshold < previous if key == "at_least" else band.threshold > previous
-                if not in_order:
-                    order = "descending" if key == "at_least" else "ascending"
-                    err(f"{bpath}.{key}", f"bands out of order: {key} thresholds must be strictly {order}")
-            previous = band.threshold
-        if len(directions) > 1:
-            err(f"{path}.bands", "mixes at_least and at_most bands")
-        for j, line in enumerate(item.red_lines):
-            rpath = f"{path}.red_lines[{j}]"
-            if (line.below is None) == (line.above is None):
-                err(rpath, "needs exactly one of below or above")
-                continue
-            threshold(f"{rpath}.{'below' if line.below is not None else 'above'}", line.threshold)
-            rate(f"{rpath}.penalty_rate", line.penalty_rate)
-    if doc.penalties.cap_rate is not None:
-        rate("penalties.cap_rate", doc.penalties.cap_rate)
-    return errors
+def _check_v2_sections(doc: ContractDocument, problems: Problems) -> None:
+    problems.within("settlement.payment_terms_days", doc.settlement.payment_terms_days, 0, 365)
+    problems.within("quality.appeal_window_hours", doc.quality.appeal_window_hours, 1, 720)
+    words = doc.quality.forbidden_words
+    if len(words) > FORBIDDEN_WORDS_LIMIT:
+        problems.add("quality.forbidden_words", f"must list at most {FORBIDDEN_WORDS_LIMIT} words")
+    first_seen: dict[str, int] = {}
+    for i, word in enumerate(words):
+        path = f"quality.forbidden_words[{i}]"
+        folded = fold_text(word)
+        if not folded.strip():
+            problems.add(path, "must not be empty")
+        elif word != word.strip():
+            problems.add(path, "must not start or end with whitespace")
+        elif len(word) > FORBIDDEN_WORD_LENGTH:
+            problems.add(path, f"must be at most {FORBIDDEN_WORD_LENGTH} characters")
+        elif folded in first_seen:
+            j = first_seen[folded]
+            problems.add(path, f"duplicate of forbidden_words[{j}] {words[j]!r} (compared after NFKC and case folding)")
+        else:
+            first_seen[folded] = i
+    deadline = doc.alerts.data_missing_deadline
+    if not _HHMM.match(deadline) or deadline.startswith("24"):
+        problems.add("alerts.data_missing_deadline", "must be a time HH:MM between 00:00 and 23:59")
 
 
 def _hhmm(text: str) -> int:
@@ -309,13 +329,15 @@ def _hhmm(text: str) -> int:
 
 
 def to_builtins(doc: ContractDocument) -> dict[str, Any]:
-    """Builtins with decimals as strings and dates as `date`: the shape TOML and JSON share."""
-    return msgspec.to_builtins(doc, builtin_types=(date,))  # type: ignore[no-any-return]
+    """Builtins with decimals as strings and dates as `date`: the shape TOML and JSON share
+    (post-v1 fields at their defaults left out, as in the canonical form)."""
+    return document_builtins(doc, builtin_types=(date,))
 
 
 def canonical_json(doc: ContractDocument) -> bytes:
-    """A stable JSON encoding: equal documents give equal bytes (every field, keys sorted)."""
-    return msgspec.json.encode(msgspec.to_builtins(doc), order="sorted")
+    """A stable JSON encoding: equal documents give equal bytes (every v1 field, every post-v1
+    field that differs from its default, keys sorted)."""
+    return msgspec.json.encode(document_builtins(doc), order="sorted")
 
 
 def document_sha256(doc: ContractDocument) -> str:

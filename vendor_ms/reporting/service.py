@@ -78,7 +78,7 @@ async def scorecard_view(caller: Caller, contract_code: str, period_text: str) -
     daily_values = {key.day: metric_values(totals) for key, totals in by_day.items()}
     days = [period.start.fromordinal(o) for o in range(period.start.toordinal(), period.end.toordinal() + 1)]
     series = []
-    for item in doc.scorecard.items:
+    for item in doc.scorecard.metric_items:
         series.append(
             v.DailySeries(
                 metric=item.metric,
