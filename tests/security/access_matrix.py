@@ -126,6 +126,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
         contract_document,
     ),
     ("GET", "/api/v1/contracts/{code:str}"): Entry(scoped(200), get("/api/v1/contracts/{contract}")),
+    ("GET", "/api/v1/contracts/{code:str}/export"): Entry(scoped(200), get("/api/v1/contracts/{contract}/export")),
+    ("GET", "/api/v1/contracts/{code:str}/export.toml"): Entry(
+        scoped(200), get("/api/v1/contracts/{contract}/export.toml")
+    ),
     ("GET", "/api/v1/shops"): Entry(everyone(), get("/api/v1/shops")),
     ("GET", "/api/v1/vendors"): Entry(everyone(), get("/api/v1/vendors")),
     ("GET", "/api/v1/accounts"): Entry(everyone(), get("/api/v1/accounts")),

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from vendor_ms.access import policy
 from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep, Limit, Offset, PathStr
 from vendor_ms.contracts import service
 from vendor_ms.contracts.schemas import AccountOut, ContractDetail, ContractSummary, ShopOut, VendorOut
-from vendor_ms.domain.contract import ContractDocument, parse_json
+from vendor_ms.domain.contract import ContractDocument, canonical_json, parse_json, to_toml
 from vendor_ms.pagination import Page, Window
+
+Version = Annotated[int | None, QueryParameter(name="version", required=False, ge=1, description="default: the latest")]
 
 
 class ContractController(Controller):
@@ -52,6 +54,29 @@ class ContractController(Controller):
     @get("/{code:str}", opt=allow(policy.READ_CONTRACTS), summary="One contract with its versions and accounts")
     async def detail(self, caller: CallerDep, code: PathStr) -> ContractDetail:
         return await service.get_contract(caller, code)
+
+    @get(
+        "/{code:str}/export",
+        opt=allow(policy.READ_CONTRACTS),
+        summary="A version of the contract's document as stored: canonical JSON, as POST takes it",
+        description="The canonical JSON the version is stored as: its SHA-256 is the version's "
+        "`document_sha256`, and posting it back answers 200 unchanged. `version` defaults to the latest.",
+        media_type="application/json",
+        responses={200: ResponseSpec(ContractDocument, description="The document", generate_examples=False)},
+    )
+    async def export_json(self, caller: CallerDep, code: PathStr, version: Version = None) -> Response[bytes]:
+        doc = await service.export_document(caller, code, version)
+        return Response(canonical_json(doc), media_type="application/json")
+
+    @get(
+        "/{code:str}/export.toml",
+        opt=allow(policy.READ_CONTRACTS),
+        summary="A version of the contract's document as the TOML file `vendor-ms contracts export` writes",
+        media_type="application/toml",
+    )
+    async def export_toml(self, caller: CallerDep, code: PathStr, version: Version = None) -> Response[bytes]:
+        doc = await service.export_document(caller, code, version)
+        return Response(to_toml(doc).encode(), media_type="application/toml")
 
 
 class DirectoryController(Controller):
