@@ -51,13 +51,49 @@ def month_days(year: int, month: int) -> list[str]:
     return [f"{year:04d}-{month:02d}-{d:02d}" for d in range(1, calendar.monthrange(year, month)[1] + 1)]
 
 
-async def submit(client, token: str, records: list[dict[str, object]]) -> dict[str, object]:
-    """Submit daily records through the API; fails the test on anything but success."""
+async def submit(client, token: str, records: list[dict[str, object]], status: int = 201) -> dict[str, object]:
+    """Submit daily records through the API: 201 a new batch (200: one already received)."""
     response = await client.post("/api/v1/performance/daily", json={"records": records}, headers=bearer(token))
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code == status, response.text
     return response.json()
 
 
 def money(value: str) -> str:
     """A money string as the API writes it (identity; documents intent in assertions)."""
     return value
+
+
+class StatementLog:
+    """The SQL statements Piccolo sent through the bound engine while `statements()` was open."""
+
+    def __init__(self) -> None:
+        self.sql: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.sql)
+
+
+def statements():  # -> contextmanager[StatementLog]
+    """Record every statement sent through the bound engine (ORM and raw queries alike), to
+    count the round trips of a read. Driver-level writes (COPY) do not pass through it."""
+    from contextlib import contextmanager
+    from unittest import mock
+
+    from vendor_ms.db.engine import current_engine
+
+    @contextmanager
+    def recording():
+        engine = current_engine()
+        log = StatementLog()
+        original = type(engine).run_querystring
+
+        async def run_querystring(self, querystring, *args, **kwargs):
+            if self is engine:
+                log.sql.append(str(querystring))
+            return await original(self, querystring, *args, **kwargs)
+
+        # On the class: engines use __slots__ (the background task of a billing run shares it).
+        with mock.patch.object(type(engine), "run_querystring", run_querystring):
+            yield log
+
+    return recording()

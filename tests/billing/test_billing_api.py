@@ -447,7 +447,15 @@ async def test_late_data_becomes_exact_adjustments(client, setup, pinned_clock) 
     december = await invoice_of(client, setup["finance"], "PDD-MM-PRE-2026", "2026-12")
     assert [(k, a) for k, a in lines(december) if k == "adjustment"] == [("adjustment", "10.00")]
     assert (december["net"], december["total"]) == ("3010.00", "3190.60")
-    assert await InvoiceAdjustment.count() >= 2
+    # Two adjustment rows, both correcting October: November's +180.00 and December's +10.00.
+    october = await invoice_of(client, setup["finance"], "PDD-MM-PRE-2026", "2026-10")
+    rows = await InvoiceAdjustment.select(
+        InvoiceAdjustment.invoice.period.as_alias("on"), InvoiceAdjustment.target, InvoiceAdjustment.amount_fen
+    ).order_by(InvoiceAdjustment.id)
+    assert [(r["on"], r["target"], r["amount_fen"]) for r in rows] == [
+        ("2026-11", october["id"], 18_000),
+        ("2026-12", october["id"], 1_000),
+    ]
 
 
 async def test_scope_of_invoices_and_runs(client, setup) -> None:

@@ -1,4 +1,10 @@
-"""Money is stored exactly on every engine: integer fen, never a float."""
+"""Money is stored exactly on every engine: integer fen, never a float.
+
+The values are chosen so that a float column would change them: 2**53 + 1 fen is the first
+integer a double cannot hold (a REAL/double precision column stores 2**53), and 3,000 records
+of 0.01 CNY sum to 30.000000000000327 in floats (a column of CNY as a float, which is what
+Piccolo's Numeric becomes on SQLite).
+"""
 
 from __future__ import annotations
 
@@ -23,7 +29,9 @@ async def test_large_amount_and_many_cents_read_back_unchanged(db) -> None:
     contract = await Contract.objects().where(Contract.code == "PDD-MM-PRE-2026").first()
     run = BillingRun(period="2026-10")
     await run.save()
-    big = Decimal("12345678901.23")
+    big = from_fen(2**53 + 1)
+    assert float(to_fen(big)) != to_fen(big)  # a double would round it
+    assert big == Decimal("90071992547409.93")
     invoice = Invoice(
         contract=contract.id,
         contract_version=1,
@@ -39,10 +47,12 @@ async def test_large_amount_and_many_cents_read_back_unchanged(db) -> None:
     await invoice.save()
     stored = await Invoice.select(Invoice.total_fen).where(Invoice.id == invoice.id).first()
     assert from_fen(stored["total_fen"]) == big
-    assert str(from_fen(stored["total_fen"])) == "12345678901.23"
+    assert str(from_fen(stored["total_fen"])) == "90071992547409.93"
+    assert stored["total_fen"] == 9_007_199_254_740_993
 
-    # 3,000 records of 0.01 CNY each sum to exactly 30.00 in SQL, where a float column
-    # would drift (sum(0.01 for _ in range(3000)) == 30.000000000000327 in floats).
+    # 3,000 records of 0.01 CNY each sum to exactly 30.00 in SQL, where a float column of CNY
+    # would drift (sum(0.01 for _ in range(3000)) == 30.000000000000327 in floats); the last one
+    # is 2**53 + 1 fen more, which a float column of fen would round away.
     assert sum(0.01 for _ in range(3000)) != 30.0
     batch = IngestBatch(submitter_name="test", source="vendor", content_sha256="x")
     await batch.save()
@@ -62,15 +72,17 @@ async def test_large_amount_and_many_cents_read_back_unchanged(db) -> None:
             responses=0,
             inquiries=0,
             paid_buyers=0,
-            sales_fen=to_fen(Decimal("0.01")),
+            sales_fen=to_fen(Decimal("0.01")) + (2**53 + 1 if i == 2999 else 0),
             orders=0,
             dispute_refunds=0,
             surveys=0,
             satisfied=0,
         )
-        for i in range(300)
+        for i in range(3000)
     ]
     await DailyRecord.insert(*rows).run()
     total = await execute("SELECT SUM(sales_fen) AS fen, COUNT(*) AS n FROM daily_records")
-    assert total[0]["n"] == 300
-    assert from_fen(int(total[0]["fen"])) == Decimal("3.00")
+    assert total[0]["n"] == 3000
+    assert from_fen(int(total[0]["fen"])) == Decimal("30.00") + from_fen(2**53 + 1)  # 90071992547439.93
+    last = await DailyRecord.select(DailyRecord.sales_fen).where(DailyRecord.day == date(2034, 3, 19)).first()
+    assert last["sales_fen"] == 2**53 + 2

@@ -101,11 +101,42 @@ def test_invoice_view_from_a_computation() -> None:
     assert reply.points == 40 and not reply.breached
 
 
-def test_a_breached_red_line_is_named() -> None:
-    view = sample_invoice(0)
+@pytest.mark.parametrize(
+    ("unanswered", "named"),
+    [
+        (2_160, "<85% 扣5%"),  # reply rate (12000 − 2160)/12000 = 0.82: below 85%, not below 80%
+        (2_640, "<80% 扣15%"),  # 0.78: below both, the larger penalty applies and is the one named
+        (1_800, ""),  # 0.85 exactly: not below 85%, nothing breached
+    ],
+)
+def test_a_breached_red_line_is_named(unanswered: int, named: str) -> None:
+    # sample_contract(1): reply rate red lines <85% 扣5% and <80% 扣15%; dispute refunds >3% 扣2%.
+    doc = sample_contract(1)
+    totals = PerformanceTotals(
+        consultations=12000,
+        unanswered_3min=unanswered,
+        answered_30s=9000,
+        response_seconds_total=D("250000"),
+        responses=12000,
+        inquiries=6000,
+        paid_buyers=2200,
+        sales_amount=D("300000.00"),
+        orders=3000,
+        dispute_refunds=150,  # 150/3000 = 5% > 3%: breached in every case
+        seat_days=90,
+        records=90,
+    )
+    computation = compute_invoice(doc, PERIOD, totals)
+    assert computation is not None
+    view = invoice_view(doc, computation, number=None, status="draft", issue_date=None, inputs_sha256="ab" * 32)
     assert view.scorecard is not None
-    for item in view.scorecard.items:
-        assert item.breached == bool(item.breached_text)
+    breaches = {item.metric: (item.breached, item.breached_text) for item in view.scorecard.items}
+    assert breaches == {
+        "reply_rate_3min": (bool(named), named),
+        "avg_response_seconds": (False, ""),
+        "inquiry_conversion": (False, ""),
+        "dispute_refund_rate": (True, ">3% 扣2%"),
+    }
 
 
 def test_accounts_rank_worst_first_by_reply_rate() -> None:

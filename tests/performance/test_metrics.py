@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.support import bearer, daily, import_examples
+from tests.support import bearer, daily, import_examples, statements
 from vendor_ms.db.tables import Contract
 from vendor_ms.domain.metrics import PerformanceTotals
 from vendor_ms.performance.queries import TotalsKey, contract_totals, sum_totals
@@ -160,8 +160,11 @@ async def test_metrics_scope_and_parameters(client, make_token) -> None:
     backwards = await client.get(METRICS, params={"from": "2026-03-02", "to": "2026-03-01"}, headers=bearer(admin))
     assert backwards.status_code == 422
     assert backwards.json()["errors"][0]["field"] == "to"
-    assert (await client.get(METRICS, params={"group": "week"}, headers=bearer(admin))).status_code in (400, 422)
-    assert (await client.get(METRICS, params={"from": "March"}, headers=bearer(admin))).status_code in (400, 422)
+    # README: a request that parses but is wrong is a 422 naming the field.
+    week = await client.get(METRICS, params={"group": "week"}, headers=bearer(admin))
+    assert (week.status_code, [e["field"] for e in week.json()["errors"]]) == (422, ["group"])
+    march = await client.get(METRICS, params={"from": "March"}, headers=bearer(admin))
+    assert march.status_code == 422
 
 
 async def test_sum_totals_is_one_query_for_many_contracts(client, make_token) -> None:
@@ -177,14 +180,19 @@ async def test_sum_totals_is_one_query_for_many_contracts(client, make_token) ->
     ids = {r["code"]: r["id"] for r in await Contract.select(Contract.code, Contract.id)}
     mm, jy, dy = ids["PDD-MM-PRE-2026"], ids["PDD-JY-PRE-2026"], ids["DY-HY-PROMO-1111"]
 
-    totals = await contract_totals([mm, jy, dy], date(2026, 3, 1), date(2026, 3, 31))
+    with statements() as sent:
+        totals = await contract_totals([mm, jy, dy], date(2026, 3, 1), date(2026, 3, 31))
+    assert len(sent) == 1, sent.sql  # one GROUP BY for the three contracts, not one per contract
+    assert "GROUP BY" in sent.sql[0]
     assert list(totals) == sorted([mm, jy, dy])
     assert totals[mm].consultations == 400
     assert totals[mm].response_seconds_total == Decimal("4001.000")
     assert totals[jy] == PerformanceTotals(consultations=9, sales_amount=Decimal("0.01"), seat_days=1, records=1)
     assert totals[dy] == PerformanceTotals()
 
-    by_day = await sum_totals([mm, jy], date(2026, 3, 1), date(2026, 3, 31), "day")
+    with statements() as sent:
+        by_day = await sum_totals([mm, jy], date(2026, 3, 1), date(2026, 3, 31), "day")
+    assert len(sent) == 1, sent.sql
     assert list(by_day) == [
         TotalsKey(mm, day=date(2026, 3, 1)),
         TotalsKey(mm, day=date(2026, 3, 2)),
