@@ -70,6 +70,14 @@ def fixed_clock() -> Iterator[clock.FixedClock]:
         yield fixed
 
 
+@pytest.fixture
+def fast_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFs as a stub instead of WeasyPrint (see `tests.support.stub_pdfs`)."""
+    from tests.support import stub_pdfs
+
+    stub_pdfs(monkeypatch)
+
+
 @dataclass
 class Database:
     kind: str

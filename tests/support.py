@@ -97,3 +97,16 @@ def statements():  # -> contextmanager[StatementLog]
             yield log
 
     return recording()
+
+
+def _stub_pdf(html: str) -> bytes:
+    import hashlib
+
+    return b"%PDF-1.7\n% vendor-ms test stub " + hashlib.sha256(html.encode()).hexdigest().encode() + b"\n%%EOF\n"
+
+
+def stub_pdfs(monkeypatch) -> None:
+    """Skip WeasyPrint (~0.4 s a document) in tests about who may do what and what the API
+    answers, not about PDFs (tests/documents renders them for real). The HTML is still rendered
+    from the templates, so a broken view still fails."""
+    monkeypatch.setattr("vendor_ms.documents.render.html_to_pdf", _stub_pdf)

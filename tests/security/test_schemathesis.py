@@ -36,9 +36,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.security.conftest import stub_pdfs
 from tests.security.world import build_world
-from tests.support import bearer
+from tests.support import bearer, stub_pdfs
 from vendor_ms.api.app import create_app
 from vendor_ms.db.engine import bind, engine_from_url, open_database
 from vendor_ms.settings import load_settings
