@@ -21,6 +21,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from vendor_ms.db.sqlite import KeptSQLiteEngine
+
 os.environ.setdefault("PICCOLO_CONF", "vendor_ms.db.piccolo_conf")
 
 T = TypeVar("T")
@@ -45,7 +47,7 @@ def sqlite_path(url: str) -> Path:
 def engine_from_url(url: str, *, pool_max_size: int = 10) -> Engine:
     if url.startswith("sqlite:"):
         path = sqlite_path(url)
-        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+        return KeptSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresEngine(config={"dsn": url}, extra_nodes=None, log_queries=False)
     raise DatabaseUrlError(f"unsupported database URL {url!r}: use sqlite:///path/to/file.sqlite3 or postgresql://...")
@@ -95,7 +97,15 @@ async def migrate() -> list[str]:
 
 async def _prepare_sqlite(engine: SQLiteEngine) -> None:
     # WAL lets readers go on while one writer writes; set once, it persists in the file.
-    await engine._run_in_new_connection("PRAGMA journal_mode=WAL")
+    await engine.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def _no_session_state(connection: Any) -> None:
+    """What a pooled PostgreSQL connection needs when returned, beyond the rollback of an open
+    transaction that asyncpg always does: nothing. vendor-ms keeps no session state (no SET, no
+    session advisory locks, no LISTEN, no cursors WITH HOLD; temporary tables are ON COMMIT DROP),
+    so asyncpg's default reset query (RESET ALL, UNLISTEN *, …) would be a round trip per query
+    that finds nothing to reset."""
 
 
 @asynccontextmanager
@@ -105,21 +115,22 @@ async def open_database(
     """Open (and for SQLite create and migrate) the database at `url`, bound to every table."""
     engine = engine_from_url(url, pool_max_size=pool_max_size)
     bind(engine)
-    if isinstance(engine, SQLiteEngine):
-        sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
-        await _prepare_sqlite(engine)
-        if auto_migrate is not False:
-            await migrate()
-    else:
-        assert isinstance(engine, PostgresEngine)
-        await engine.start_connection_pool(max_size=pool_max_size, min_size=1)
-        if auto_migrate:
-            await migrate()
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(max_size=pool_max_size, min_size=1, reset=_no_session_state)
     try:
+        if isinstance(engine, KeptSQLiteEngine):
+            sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
+            await _prepare_sqlite(engine)
+            if auto_migrate is not False:
+                await migrate()
+        elif auto_migrate:
+            await migrate()
         yield engine
     finally:
         if isinstance(engine, PostgresEngine):
             await engine.close_connection_pool()
+        elif isinstance(engine, KeptSQLiteEngine):
+            await engine.close_connections()
 
 
 def current_engine() -> Engine:
