@@ -14,6 +14,7 @@ import pytest
 from tests.support import bearer
 from vendor_ms import clock
 from vendor_ms.access.service import LAST_USED_RESOLUTION, TOKEN_PREFIX, new_secret
+from vendor_ms.access.store import RECHECK_AFTER, RecentHolders, TokenHolder
 from vendor_ms.cli import main
 from vendor_ms.db.engine import bind, current_engine
 from vendor_ms.db.tables import ApiToken, User
@@ -67,24 +68,66 @@ async def test_unknown_expired_and_malformed_tokens_are_401(client, make_token) 
     assert (await client.get("/api/v1/contracts", headers={"Authorization": f"bearer  {future} "})).status_code == 200
 
 
-async def test_last_used_is_recorded_at_most_once_a_minute(client, make_token) -> None:
+async def test_last_used_is_recorded_at_most_once_a_minute(client, make_token, fixed_clock) -> None:
     secret = await make_token("vendor", vendor="yunke")
-    assert (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"] is None
-    before = clock.now()
+
+    async def last_used() -> object:
+        found = (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"]
+        return found if found is None or found.tzinfo else found.replace(tzinfo=UTC)
+
+    assert await last_used() is None
+    first = clock.now()
     assert (await client.get("/api/v1/contracts", headers=bearer(secret))).status_code == 200
-    first = (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"]
-    first = first if first.tzinfo else first.replace(tzinfo=UTC)
-    assert before - timedelta(seconds=1) <= first <= clock.now()
+    assert await last_used() == first
+    fixed_clock.advance(LAST_USED_RESOLUTION)
     assert (await client.get("/api/v1/shops", headers=bearer(secret))).status_code == 200
-    again = (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"]
-    assert (again if again.tzinfo else again.replace(tzinfo=UTC)) == first  # a read stays a read
+    assert await last_used() == first  # a read stays a read
     # A minute later it moves on.
-    await ApiToken.update({ApiToken.last_used_at: first - LAST_USED_RESOLUTION - timedelta(seconds=1)}).where(
-        ApiToken.id > 0
-    )
+    fixed_clock.advance(timedelta(seconds=1))
     assert (await client.get("/api/v1/shops", headers=bearer(secret))).status_code == 200
-    moved = (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"]
-    assert (moved if moved.tzinfo else moved.replace(tzinfo=UTC)) >= first
+    assert await last_used() == clock.now()
+
+
+async def test_a_revocation_elsewhere_takes_effect_within_the_recheck_time(client, make_token, fixed_clock) -> None:
+    # Another process (the CLI next to a running server) revokes: this process learns of it when
+    # it next reads the token, at the latest RECHECK_AFTER after it last read it.
+    secret = await make_token("admin")
+    assert (await client.get("/api/v1/contracts", headers=bearer(secret))).status_code == 200
+    await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(ApiToken.id > 0)
+    fixed_clock.advance(RECHECK_AFTER - timedelta(microseconds=1))
+    assert (await client.get("/api/v1/contracts", headers=bearer(secret))).status_code == 200
+    fixed_clock.advance(timedelta(microseconds=1))
+    revoked = await client.get("/api/v1/contracts", headers=bearer(secret))
+    assert (revoked.status_code, revoked.json()["detail"]) == (401, "this token has been revoked")
+
+
+async def test_a_revocation_in_this_process_and_an_expiry_take_effect_at_once(client, make_token, fixed_clock) -> None:
+    from vendor_ms.access.caller import local_admin
+    from vendor_ms.access.service import revoke_token
+
+    revoked, expiring = (
+        await make_token("admin"),
+        await make_token("admin", expires_at=clock.now() + timedelta(seconds=1)),
+    )
+    for secret in (revoked, expiring):
+        assert (await client.get("/api/v1/contracts", headers=bearer(secret))).status_code == 200
+    await revoke_token(local_admin(), revoked)
+    answer = await client.get("/api/v1/contracts", headers=bearer(revoked))
+    assert (answer.status_code, answer.json()["detail"]) == (401, "this token has been revoked")
+    fixed_clock.advance(timedelta(seconds=1))  # well within RECHECK_AFTER
+    answer = await client.get("/api/v1/contracts", headers=bearer(expiring))
+    assert (answer.status_code, answer.json()["detail"]) == (401, "this token has expired")
+
+
+def test_recent_holders_are_bounded_and_go_stale_when_the_clock_goes_back() -> None:
+    holder = TokenHolder(1, "h", None, None, None, 1, "u", "admin", None, frozenset())
+    recent = RecentHolders(at_most=2)
+    now = clock.now()
+    for digest in ("a", "b", "c"):
+        recent.keep(digest, holder, now)
+    assert [recent.get(d, now) for d in ("a", "b", "c")] == [None, holder, holder]
+    assert recent.get("b", now - timedelta(seconds=1)) is None
+    assert recent.get("c", now + RECHECK_AFTER) is None
 
 
 async def test_cli_creates_prints_only_the_token_and_revokes(client, db, capsys) -> None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from vendor_ms import clock
-from vendor_ms.access import audit, policy
-from vendor_ms.access.caller import ROLES, Caller, Role
+from vendor_ms.access import audit, policy, store
+from vendor_ms.access.caller import ROLES, Caller
 from vendor_ms.db.engine import transaction
 from vendor_ms.db.tables import ApiToken, User, UserShop
 from vendor_ms.domain.contract import CODE_PATTERN
@@ -147,52 +147,40 @@ async def revoke_token(caller: Caller, prefix: str) -> int:
         for row in rows:
             await ApiToken.update({ApiToken.revoked_at: now}).where(ApiToken.id == row["id"]).run()
             await audit.record(caller, "token.revoke", "token", row["prefix"], detail={"user": row["owner.name"]})
-        return len(rows)
+    # Committed: no request served by this process may use a kept copy of a revoked token.
+    store.RECENT.forget_all()
+    return len(rows)
 
 
 async def authenticate(secret: str | None) -> Caller:
+    """The caller a bearer secret stands for; Unauthenticated for an unknown, revoked or expired
+    token. The token is read at most every `store.RECHECK_AFTER` (see `store` for when a
+    revocation takes effect); the rules below apply to every request."""
     if not secret:
         raise Unauthenticated("send a bearer token: Authorization: Bearer <token>")
     digest = hash_secret(secret)
-    row = (
-        await ApiToken.select(
-            ApiToken.id,
-            ApiToken.token_hash,
-            ApiToken.expires_at,
-            ApiToken.revoked_at,
-            ApiToken.last_used_at,
-            ApiToken.owner.id,
-            ApiToken.owner.name,
-            ApiToken.owner.role,
-            ApiToken.owner.vendor_code,
-        )
-        .where(ApiToken.token_hash == digest)
-        .first()
-        .run()
-    )
-    # The lookup is by hash; compare again in constant time so timing tells nothing either way.
-    if row is None or not hmac.compare_digest(row["token_hash"], digest):
-        raise Unauthenticated("unknown token")
     now = clock.now()
-    if row["revoked_at"] is not None:
+    holder = store.RECENT.get(digest, now)
+    if holder is None:
+        holder = await store.token_holder(digest)
+        # The lookup is by hash; compare again in constant time so timing tells nothing either way.
+        if holder is None or not hmac.compare_digest(holder.token_hash, digest):
+            raise Unauthenticated("unknown token")
+        store.RECENT.keep(digest, holder, now)
+    if holder.revoked_at is not None:
         raise Unauthenticated("this token has been revoked")
-    if row["expires_at"] is not None and _aware(row["expires_at"]) <= now:
+    if holder.expires_at is not None and _aware(holder.expires_at) <= now:
         raise Unauthenticated("this token has expired")
-    last_used = row["last_used_at"]
-    if last_used is None or now - _aware(last_used) > LAST_USED_RESOLUTION:
-        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"]).run()
-    shops: frozenset[str] = frozenset()
-    role: Role = row["owner.role"]
-    if role == "shop_owner":
-        shop_rows = await UserShop.select(UserShop.shop_code).where(UserShop.owner == row["owner.id"]).run()
-        shops = frozenset(r["shop_code"] for r in shop_rows)
+    if holder.last_used_at is None or now - _aware(holder.last_used_at) > LAST_USED_RESOLUTION:
+        await store.record_use(holder.token_id, now)
+        store.RECENT.note_use(digest, now)
     return Caller(
-        user_id=row["owner.id"],
-        name=row["owner.name"],
-        role=role,
-        shop_codes=shops,
-        vendor_code=row["owner.vendor_code"],
-        token_id=row["id"],
+        user_id=holder.user_id,
+        name=holder.name,
+        role=holder.role,
+        shop_codes=holder.shop_codes if holder.role == "shop_owner" else frozenset(),
+        vendor_code=holder.vendor_code,
+        token_id=holder.token_id,
     )
 
 
