@@ -13,6 +13,7 @@ from typing import Any
 from vendor_ms import clock
 from vendor_ms.access import audit, policy
 from vendor_ms.access.caller import Caller
+from vendor_ms.contracts import store
 from vendor_ms.contracts.schemas import (
     AccountOut,
     ContractDetail,
@@ -351,28 +352,16 @@ async def list_contracts(caller: Caller, window: Window) -> Page[ContractSummary
 
 async def get_contract(caller: Caller, code: str) -> ContractDetail:
     policy.READ_CONTRACTS.require(caller)
-    row = await visible_contract(caller, code)
-    summary = await Contract.select(*_SUMMARY_COLUMNS).where(Contract.id == row["id"]).first()
-    assert summary is not None
-    versions = (
-        await ContractVersion.select(
-            ContractVersion.version,
-            ContractVersion.effective_from,
-            ContractVersion.document_sha256,
-            ContractVersion.created_at,
-            ContractVersion.created_by,
-            ContractVersion.document,
-        )
-        .where(ContractVersion.contract == row["id"])
-        .order_by(ContractVersion.version)
-    )
-    document = from_canonical_json(versions[-1]["document"])
-    accounts = await _accounts(AccountBinding.contract == row["id"], Window(limit=10_000))
+    found = await store.contract_detail(code)
+    if found is None or not policy.CONTRACTS.allows(caller, policy.owned_by(found.shop, found.vendor)):
+        raise NotFound(f"no contract {code!r}")
+    summary = {k: v for k, v in found.contract.items() if k != "id"}
+    binding = {"contract": found.contract["code"], "shop": found.shop, "vendor": found.vendor}
     return ContractDetail(
         **summary,
-        versions=[ContractVersionOut(**{k: v for k, v in ver.items() if k != "document"}) for ver in versions],
-        accounts=accounts.items,
-        document=document,
+        versions=[ContractVersionOut(**{k: v for k, v in ver.items() if k != "document"}) for ver in found.versions],
+        accounts=[AccountOut(**account, **binding) for account in found.accounts],
+        document=from_canonical_json(found.versions[-1]["document"]),
     )
 
 

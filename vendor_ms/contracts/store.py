@@ -1,0 +1,59 @@
+"""The contract reads that serve requests, as SQL written once (see `vendor_ms.db.statements`).
+
+`contract_detail` answers `GET /api/v1/contracts/{code}`: three statements on one connection
+instead of five Piccolo queries that each took longer to build than to run. The caller's scope is
+checked by the service on the row found (the shop and vendor codes are in it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from vendor_ms.db.statements import Row, reading
+
+# `_accounts` in the service lists at most this many bindings of a contract; so does this.
+ACCOUNTS_AT_MOST = 10_000
+
+_CONTRACT = """
+SELECT c.id, c.code, c.title, c.scope, c.billing_cycle, c.starts_on, c.ends_on, c.timezone,
+       s.code AS shop, s.name AS shop_name, v.code AS vendor, v.name AS vendor_name, c.current_version
+FROM contracts c JOIN shops s ON s.id = c.shop JOIN vendors v ON v.id = c.vendor
+WHERE c.code = $1
+"""
+_VERSIONS = """
+SELECT version, effective_from, document_sha256, created_at, created_by, document
+FROM contract_versions WHERE contract = $1 ORDER BY version
+"""
+_ACCOUNTS = f"""
+SELECT a.code, b.active_from, b.active_to
+FROM account_bindings b JOIN accounts a ON a.id = b.account
+WHERE b.contract = $1 ORDER BY a.code, b.active_from LIMIT {ACCOUNTS_AT_MOST}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ContractRows:
+    """A contract as stored: its row (with shop and vendor), its versions, its account bindings."""
+
+    contract: Row  # id, the ContractSummary fields
+    versions: list[Row]  # version, effective_from, document_sha256, created_at, created_by, document
+    accounts: list[Row]  # code, active_from, active_to; ordered by account code, then active_from
+
+    @property
+    def shop(self) -> str:
+        return str(self.contract["shop"])
+
+    @property
+    def vendor(self) -> str:
+        return str(self.contract["vendor"])
+
+
+async def contract_detail(code: str) -> ContractRows | None:
+    async with reading() as read:
+        contract = await read.row(_CONTRACT, code)
+        if contract is None:
+            return None
+        versions: list[dict[str, Any]] = await read.rows(_VERSIONS, contract["id"])
+        accounts = await read.rows(_ACCOUNTS, contract["id"])
+    return ContractRows(contract, versions, accounts)
