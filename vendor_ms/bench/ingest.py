@@ -16,12 +16,8 @@ Timed, batch by batch, alternating so that a busy moment on a shared machine wei
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +30,7 @@ import msgspec
 
 from vendor_ms import clock
 from vendor_ms.bench._databases import bench_url, drop, fresh
+from vendor_ms.bench._servers import free_port, vendor_ms_serve
 from vendor_ms.domain.metrics import RECORD_FIELDS
 from vendor_ms.domain.performance import from_units
 
@@ -175,55 +172,6 @@ async def _set_up(url: str, accounts: int, days: int) -> tuple[str, dict[int, in
 # the app, over HTTP
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def _server(url: str) -> Iterator[str]:
-    """`vendor-ms serve` in a subprocess on a free port; yields its base URL."""
-    import httpx
-
-    port = _free_port()
-    env = {**os.environ, "VENDOR_MS_WRITE_RATE_LIMIT_PER_MINUTE": "0", "VENDOR_MS_DATABASE_URL": url}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from vendor_ms.cli import main; sys.exit(main())",
-            *("--database-url", url, "serve", "--port", str(port)),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-                raise RuntimeError(f"the server exited with {process.returncode}:\n{stderr[-2000:]}")
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not answer /health within 60 s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 class _App:
     """POSTs bodies to the running server, one at a time."""
 
@@ -349,8 +297,8 @@ async def run_ingest_bench(
 
         on_step("starting `vendor-ms serve`")
         app_seconds = floor_seconds = 0.0
-        with _server(app_url) as base:
-            app = _App(base, token)
+        with vendor_ms_serve(app_url, free_port(), env={"VENDOR_MS_WRITE_RATE_LIMIT_PER_MINUTE": "0"}) as running:
+            app = _App(running.base, token)
             async with _Floor(floor_url) as floor:
                 await app.client.get("/health")  # connected before the first batch
                 rows = [

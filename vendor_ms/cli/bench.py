@@ -94,6 +94,39 @@ async def run_billing(args: argparse.Namespace, settings: Settings) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# api
+
+
+def _api(benches: BenchSubparsers) -> None:
+    parser = benches.add_parser(
+        "api", help="requests/s of the API's reads (vendor-ms serve, one worker) vs a Litestar hello-world"
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per route and server (default 10)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (default 16)")
+    parser.add_argument("--contracts", type=int, default=60, help="contracts seeded, 3 accounts each (default 60)")
+    parser.add_argument(
+        "--port", type=int, help="the app listens on PORT, the hello-world on PORT+1 (default: free ports)"
+    )
+    _database_option(parser)
+    parser.set_defaults(handler=run_api)
+
+
+def run_api(args: argparse.Namespace, settings: Settings) -> int:
+    from vendor_ms.bench.api import print_report, run_api_bench
+
+    result = run_api_bench(
+        _bench_url(args),
+        duration_s=args.duration,
+        connections=args.connections,
+        contracts=args.contracts,
+        port=args.port,
+        on_step=_on_step("api"),
+    )
+    print_report(result)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # pdf (no database)
 
 
@@ -103,4 +136,4 @@ def _pdf(benches: BenchSubparsers) -> None:
     register_pdf_bench(benches)
 
 
-BENCHES: list[Callable[[BenchSubparsers], None]] = [_ingest, _billing, _pdf]
+BENCHES: list[Callable[[BenchSubparsers], None]] = [_ingest, _billing, _api, _pdf]
