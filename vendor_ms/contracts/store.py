@@ -1,6 +1,6 @@
 """The contract reads that serve requests, as SQL written once (see `vendor_ms.db.statements`).
 
-`contract_detail` answers `GET /api/v1/contracts/{code}`: three statements on one connection
+`contract_detail` answers `GET /api/v1/contracts/{code}`: two statements on one connection
 instead of five Piccolo queries that each took longer to build than to run. The caller's scope is
 checked by the service on the row found (the shop and vendor codes are in it).
 """
@@ -8,23 +8,24 @@ checked by the service on the row found (the shop and vendor codes are in it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from vendor_ms.db.statements import Row, reading
 
 # `_accounts` in the service lists at most this many bindings of a contract; so does this.
 ACCOUNTS_AT_MOST = 10_000
 
-_CONTRACT = """
+# The contract's columns come once per version (a contract has one, or a few amendments).
+_CONTRACT_VERSIONS = """
 SELECT c.id, c.code, c.title, c.scope, c.billing_cycle, c.starts_on, c.ends_on, c.timezone,
-       s.code AS shop, s.name AS shop_name, v.code AS vendor, v.name AS vendor_name, c.current_version
+       s.code AS shop, s.name AS shop_name, v.code AS vendor, v.name AS vendor_name, c.current_version,
+       cv.version, cv.effective_from, cv.document_sha256, cv.created_at, cv.created_by, cv.document
 FROM contracts c JOIN shops s ON s.id = c.shop JOIN vendors v ON v.id = c.vendor
-WHERE c.code = $1
+JOIN contract_versions cv ON cv.contract = c.id
+WHERE c.code = $1 ORDER BY cv.version
 """
-_VERSIONS = """
-SELECT version, effective_from, document_sha256, created_at, created_by, document
-FROM contract_versions WHERE contract = $1 ORDER BY version
-"""
+_CONTRACT = ("id", "code", "title", "scope", "billing_cycle", "starts_on", "ends_on", "timezone")
+_CONTRACT += ("shop", "shop_name", "vendor", "vendor_name", "current_version")
+_VERSION = ("version", "effective_from", "document_sha256", "created_at", "created_by", "document")
 _ACCOUNTS = f"""
 SELECT a.code, b.active_from, b.active_to
 FROM account_bindings b JOIN accounts a ON a.id = b.account
@@ -51,9 +52,10 @@ class ContractRows:
 
 async def contract_detail(code: str) -> ContractRows | None:
     async with reading() as read:
-        contract = await read.row(_CONTRACT, code)
-        if contract is None:
+        rows = await read.rows(_CONTRACT_VERSIONS, code)
+        if not rows:
             return None
-        versions: list[dict[str, Any]] = await read.rows(_VERSIONS, contract["id"])
-        accounts = await read.rows(_ACCOUNTS, contract["id"])
+        accounts = await read.rows(_ACCOUNTS, rows[0]["id"])
+    contract = {key: rows[0][key] for key in _CONTRACT}
+    versions = [{key: row[key] for key in _VERSION} for row in rows]
     return ContractRows(contract, versions, accounts)
