@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from vendor_ms.db.statements import Row, reading
 
-# `_accounts` in the service lists at most this many bindings of a contract; so does this.
+# A contract's detail lists at most this many account bindings (as it did before this store).
 ACCOUNTS_AT_MOST = 10_000
 
 # The contract's columns come once per version (a contract has one, or a few amendments).
@@ -23,7 +23,7 @@ FROM contracts c JOIN shops s ON s.id = c.shop JOIN vendors v ON v.id = c.vendor
 JOIN contract_versions cv ON cv.contract = c.id
 WHERE c.code = $1 ORDER BY cv.version
 """
-_CONTRACT = ("id", "code", "title", "scope", "billing_cycle", "starts_on", "ends_on", "timezone")
+_CONTRACT: tuple[str, ...] = ("id", "code", "title", "scope", "billing_cycle", "starts_on", "ends_on", "timezone")
 _CONTRACT += ("shop", "shop_name", "vendor", "vendor_name", "current_version")
 _VERSION = ("version", "effective_from", "document_sha256", "created_at", "created_by", "document")
 _ACCOUNTS = f"""
