@@ -74,12 +74,14 @@ class StatementLog:
 
 
 def statements():  # -> contextmanager[StatementLog]
-    """Record every statement sent through the bound engine (ORM and raw queries alike), to
-    count the round trips of a read. Driver-level writes (COPY) do not pass through it."""
+    """Record every statement sent through the bound engine (ORM and raw queries alike, and the
+    hand-written reads of `db.statements`), to count the round trips of a read. Driver-level
+    writes (COPY) do not pass through it."""
     from contextlib import contextmanager
     from unittest import mock
 
     from vendor_ms.db.engine import current_engine
+    from vendor_ms.db.statements import Reader
 
     @contextmanager
     def recording():
@@ -92,8 +94,17 @@ def statements():  # -> contextmanager[StatementLog]
                 log.sql.append(str(querystring))
             return await original(self, querystring, *args, **kwargs)
 
+        original_rows = Reader.rows
+
+        async def rows(self, sql, *args):
+            log.sql.append(sql)
+            return await original_rows(self, sql, *args)
+
         # On the class: engines use __slots__ (the background task of a billing run shares it).
-        with mock.patch.object(type(engine), "run_querystring", run_querystring):
+        with (
+            mock.patch.object(type(engine), "run_querystring", run_querystring),
+            mock.patch.object(Reader, "rows", rows),
+        ):
             yield log
 
     return recording()
