@@ -4,6 +4,10 @@ Every DB-touching test takes `db` (directly or through `client`/`tokens`) and so
 engine. SQLite tests get a fresh copy of a migrated template file; PostgreSQL tests share one
 migrated database (VENDOR_MS_TEST_POSTGRES_URL) whose tables are truncated before each test, so
 tests can commit for real (concurrency, crash safety) and still start from empty.
+
+The database stack (Piccolo, asyncpg, aiosqlite, Litestar, httpx) is imported inside the fixtures
+that need it, never at module level: the pure domain tests load this file too and must not pay
+for, or come to depend on, what they do not use (`tests/test_imports.py` holds this).
 """
 
 from __future__ import annotations
@@ -15,15 +19,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
 from vendor_ms import clock
-from vendor_ms.access.caller import local_admin
-from vendor_ms.access.service import create_user
-from vendor_ms.db.engine import execute, is_postgres, migrate, open_database
-from vendor_ms.db.tables import TABLES
+
+if TYPE_CHECKING:
+    import httpx
 
 POSTGRES_URL = os.environ.get("VENDOR_MS_TEST_POSTGRES_URL")
 ENGINES = ["sqlite", "postgres"]  # without a URL the PostgreSQL variants are skipped, with the reason
@@ -109,6 +112,8 @@ def _run_in_thread(coro_fn: Callable[[], Awaitable[None]]) -> None:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from vendor_ms.db.engine import open_database
+
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
 
     async def build() -> None:
@@ -122,6 +127,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_schema() -> str:
     """Reset the PostgreSQL test database to an empty, migrated schema once per session."""
+    from vendor_ms.db.engine import execute, migrate, open_database
+
     assert POSTGRES_URL
 
     async def build() -> None:
@@ -135,12 +142,17 @@ def postgres_schema() -> str:
 
 
 async def _truncate_all() -> None:
+    from vendor_ms.db.engine import execute
+    from vendor_ms.db.tables import TABLES
+
     names = ", ".join(t._meta.tablename for t in TABLES)
     await execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture(params=ENGINES)
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    from vendor_ms.db.engine import is_postgres, open_database
+
     if request.param == "postgres" and not POSTGRES_URL:
         pytest.skip("PostgreSQL variant: set VENDOR_MS_TEST_POSTGRES_URL to run it (.ci/run always does)")
     if request.param == "sqlite":
@@ -161,6 +173,8 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
 @pytest.fixture
 async def client(db: Database) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client on the app, in this test's event loop (so DB state is shared)."""
+    import httpx
+
     from vendor_ms.api.app import create_app
     from vendor_ms.settings import load_settings
 
@@ -177,6 +191,9 @@ TokenFactory = Callable[..., Awaitable[str]]
 @pytest.fixture
 def make_token(db: Database) -> TokenFactory:
     """`await make_token("vendor", vendor="yunke")` creates a user and returns its bearer secret."""
+    from vendor_ms.access.caller import local_admin
+    from vendor_ms.access.service import create_user
+
     counter = 0
 
     async def make(role: str, *, shops: list[str] | None = None, vendor: str | None = None, **kw: object) -> str:
