@@ -26,8 +26,8 @@ async def test_rows_are_what_piccolo_gives_of_the_same_columns(db, make_token) -
     expected = await ApiToken.select(*columns).order_by(ApiToken.id)
     async with reading() as read:
         rows = await read.rows(TOKENS + " ORDER BY id")
-        one = await read.row(TOKENS + " WHERE label = $1 AND id = $2", "", 2)
-        none = await read.row(TOKENS + " WHERE id = $1", 99)
+        one = await read.row(TOKENS + " WHERE label = {} AND id = {}", "", 2)
+        none = await read.row(TOKENS + " WHERE id = {}", 99)
     assert rows == expected
     assert [type(v) for v in rows[0].values()] == [type(v) for v in expected[0].values()]
     assert one == expected[1] and none is None
@@ -41,7 +41,7 @@ async def test_inside_a_transaction_a_read_sees_its_uncommitted_rows(db) -> None
         async with transaction():
             await User(name="pending", role="admin").save()
             async with reading() as read:
-                assert await read.row("SELECT name FROM users WHERE name = $1", "pending") == {"name": "pending"}
+                assert await read.row("SELECT name FROM users WHERE name = {}", "pending") == {"name": "pending"}
             raise Undo
     async with reading() as read:
         assert await read.rows("SELECT name FROM users") == []

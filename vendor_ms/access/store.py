@@ -46,9 +46,9 @@ _HOLDER = """
 SELECT t.id, t.token_hash, t.expires_at, t.revoked_at, t.last_used_at,
        u.id AS user_id, u.name, u.role, u.vendor_code
 FROM api_tokens t JOIN users u ON u.id = t.owner
-WHERE t.token_hash = $1
+WHERE t.token_hash = {}
 """
-_SHOPS = "SELECT shop_code FROM user_shops WHERE owner = $1"
+_SHOPS = "SELECT shop_code FROM user_shops WHERE owner = {}"
 
 
 async def token_holder(digest: str) -> TokenHolder | None:

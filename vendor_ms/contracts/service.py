@@ -51,21 +51,10 @@ contract_scope = policy.CONTRACTS.condition
 
 async def visible_contract(caller: Caller, code: str) -> dict[str, Any]:
     """The contract row (with shop and vendor codes) if the caller may see it, else NotFound."""
-    row = await (
-        policy.CONTRACTS.restrict(
-            Contract.select(
-                *Contract.all_columns(),
-                Contract.shop.code.as_alias("shop_code"),
-                Contract.vendor.code.as_alias("vendor_code"),
-            ),
-            caller,
-        )
-        .where(Contract.code == code)
-        .first()
-    )
-    if row is None:
+    row = await store.contract_row(code)
+    if row is None or not policy.CONTRACTS.allows(caller, policy.owned_by(row["shop_code"], row["vendor_code"])):
         raise NotFound(f"no contract {code!r}")
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 # ---------------------------------------------------------------------------------------------

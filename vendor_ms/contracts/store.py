@@ -1,8 +1,9 @@
 """The contract reads that serve requests, as SQL written once (see `vendor_ms.db.statements`).
 
 `contract_detail` answers `GET /api/v1/contracts/{code}`: two statements on one connection
-instead of five Piccolo queries that each took longer to build than to run. The caller's scope is
-checked by the service on the row found (the shop and vendor codes are in it).
+instead of five Piccolo queries that each took longer to build than to run; `contract_row` is the
+contract that other reads start from (a live scorecard, incidents, metrics). The caller's scope
+is checked by the service on the row found (the shop and vendor codes are in it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from vendor_ms.db.statements import Row, reading
 # A contract's detail lists at most this many account bindings (as it did before this store).
 ACCOUNTS_AT_MOST = 10_000
 
+_ROW = """
+SELECT c.id, c.code, c.shop, c.vendor, c.title, c.scope, c.billing_cycle, c.starts_on, c.ends_on, c.timezone,
+       c.current_version, c.created_at, c.updated_at, s.code AS shop_code, v.code AS vendor_code
+FROM contracts c JOIN shops s ON s.id = c.shop JOIN vendors v ON v.id = c.vendor
+WHERE c.code = {}
+"""
 # The contract's columns come once per version (a contract has one, or a few amendments).
 _CONTRACT_VERSIONS = """
 SELECT c.id, c.code, c.title, c.scope, c.billing_cycle, c.starts_on, c.ends_on, c.timezone,
@@ -21,7 +28,7 @@ SELECT c.id, c.code, c.title, c.scope, c.billing_cycle, c.starts_on, c.ends_on, 
        cv.version, cv.effective_from, cv.document_sha256, cv.created_at, cv.created_by, cv.document
 FROM contracts c JOIN shops s ON s.id = c.shop JOIN vendors v ON v.id = c.vendor
 JOIN contract_versions cv ON cv.contract = c.id
-WHERE c.code = $1 ORDER BY cv.version
+WHERE c.code = {} ORDER BY cv.version
 """
 _CONTRACT: tuple[str, ...] = ("id", "code", "title", "scope", "billing_cycle", "starts_on", "ends_on", "timezone")
 _CONTRACT += ("shop", "shop_name", "vendor", "vendor_name", "current_version")
@@ -29,7 +36,7 @@ _VERSION = ("version", "effective_from", "document_sha256", "created_at", "creat
 _ACCOUNTS = f"""
 SELECT a.code, b.active_from, b.active_to
 FROM account_bindings b JOIN accounts a ON a.id = b.account
-WHERE b.contract = $1 ORDER BY a.code, b.active_from LIMIT {ACCOUNTS_AT_MOST}
+WHERE b.contract = {{}} ORDER BY a.code, b.active_from LIMIT {ACCOUNTS_AT_MOST}
 """
 
 
@@ -48,6 +55,13 @@ class ContractRows:
     @property
     def vendor(self) -> str:
         return str(self.contract["vendor"])
+
+
+async def contract_row(code: str) -> Row | None:
+    """The contract's row (every column) with its shop's and vendor's codes (`shop_code`,
+    `vendor_code`)."""
+    async with reading() as read:
+        return await read.row(_ROW, code)
 
 
 async def contract_detail(code: str) -> ContractRows | None:

@@ -7,12 +7,12 @@ all the statements of one read on one connection (the current transaction's, whe
 one), with the rows as Piccolo would give them (dicts, the same Python types: SQLite's
 connections convert by declared column type exactly as Piccolo's do).
 
-SQL uses PostgreSQL's numbered parameters `$1, $2, …`; for SQLite they become `?1, ?2, …`.
+SQL marks each parameter `{}`, as `engine.execute` and Piccolo's raw queries do, and the
+arguments follow in that order; for PostgreSQL the marks become `$1, $2, …`, for SQLite `?`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -25,9 +25,12 @@ from vendor_ms.db.sqlite import KeptSQLiteEngine
 Row = dict[str, Any]
 
 
-@lru_cache(maxsize=512)
-def _sqlite_sql(sql: str) -> str:
-    return re.sub(r"\$(\d+)", r"?\1", sql)
+@lru_cache(maxsize=1024)
+def _compiled(sql: str, postgres: bool) -> str:
+    if not postgres:
+        return sql.replace("{}", "?")
+    parts = sql.split("{}")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], start=1)) + parts[-1]
 
 
 class Reader:
@@ -41,8 +44,8 @@ class Reader:
 
     async def rows(self, sql: str, *args: Any) -> list[Row]:
         if self._postgres:
-            return [dict(record) for record in await self._connection.fetch(sql, *args)]
-        return list(await self._connection.execute_fetchall(_sqlite_sql(sql), args))
+            return [dict(record) for record in await self._connection.fetch(_compiled(sql, True), *args)]
+        return list(await self._connection.execute_fetchall(_compiled(sql, False), args))
 
     async def row(self, sql: str, *args: Any) -> Row | None:
         found = await self.rows(sql, *args)
