@@ -338,6 +338,37 @@ async def test_each_caller_sees_exactly_its_records_in_sql_and_in_python(db) -> 
     assert differences == []
 
 
+async def test_hand_written_statements_see_exactly_what_the_policy_lets_them(db) -> None:
+    from vendor_ms.db.statements import reading
+
+    world = await build_world()
+    to_shop_and_vendor = "JOIN shops s ON s.id = c.shop JOIN vendors v ON v.id = c.vendor"
+    differences = []
+    for kind_name, kind in policy.KINDS.items():
+        if not kind.sql_anchors:
+            continue
+        table, expected = KIND_TABLES[kind_name]
+        if table is Contract:
+            source = f"contracts c {to_shop_and_vendor}"
+        else:
+            source = f"{table._meta.tablename} t JOIN contracts c ON c.id = t.contract {to_shop_and_vendor}"
+        alias = source.split()[1]
+        for who, who_caller in CALLERS.items():
+            condition = kind.sql_condition(who_caller, shop="s.code", vendor="v.code")
+            where, args = (f" WHERE {condition.text}", condition.args) if condition else ("", ())
+            async with reading() as read:
+                rows = await read.rows(f"SELECT {alias}.id FROM {source}{where}", *args)
+            in_sql = sorted(world.ids[kind_name][row["id"]] for row in rows)
+            want = sorted(label for label in world.ids[kind_name].values() if label in expected[who])
+            if in_sql != want:
+                differences.append(f"{kind_name} as {who}: want {want}, hand-written SQL {in_sql}")
+    assert differences == []
+    with pytest.raises(ValueError, match="needs the SQL of"):
+        policy.INVOICES.sql_condition(CALLERS["vendor yunke"], shop="s.code")
+    with pytest.raises(ValueError, match="has no SQL for its shop"):
+        policy.SHOPS.sql_condition(CALLERS["owner of pdd_mm"], shop="s.code")
+
+
 def test_every_role_has_a_rule_for_every_kind() -> None:
     for kind in policy.KINDS.values():
         assert set(kind.rules) == set(ROLES), kind.name

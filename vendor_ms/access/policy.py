@@ -31,7 +31,9 @@ as well, because the CLI and the web pages call services directly.
 
 **Which records may this caller see?** (404 outside, so existence never leaks.) Each `Kind` of
 record gives the SQL condition that keeps a caller's rows (`kind.condition`, `kind.restrict`)
-and the same rule in Python for a record in hand (`kind.allows(caller, Facts(...))`):
+and the same rule in Python for a record in hand (`kind.allows(caller, Facts(...))`); kinds that
+belong to a contract also give it for hand-written statements, whose SQL names each anchor
+(`kind.sql_condition(caller, shop="s.code", vendor="v.code")`, see `vendor_ms.db.statements`):
 
     kind                                   admin  finance          shop_owner         vendor
     contracts, account bindings, daily     all    all              its shops'         its vendor's
@@ -166,6 +168,15 @@ def owned_by(shop: str, vendor: str) -> Facts:
     return Facts(shops=frozenset((shop,)), vendors=frozenset((vendor,)))
 
 
+@dataclass(frozen=True, slots=True)
+class SqlCondition:
+    """A condition for a hand-written statement (`vendor_ms.db.statements`): `text` marks each of
+    `args` `{}`."""
+
+    text: str
+    args: tuple[Any, ...] = ()
+
+
 class Rule(Protocol):
     """How one role's share of a kind of record is decided, in SQL and in Python alike."""
 
@@ -175,6 +186,9 @@ class Rule(Protocol):
 
     def condition(self, kind: Kind, caller: Caller) -> Combinable | None: ...
 
+    def sql(self, kind: Kind, caller: Caller, columns: Mapping[str, str]) -> SqlCondition | None:
+        """`condition` for a hand-written statement, `columns` giving the SQL of each anchor."""
+
     def check(self, caller: Caller, facts: Facts) -> bool: ...
 
 
@@ -182,6 +196,9 @@ class _Everything:
     needs: tuple[str, ...] = ()
 
     def condition(self, kind: Kind, caller: Caller) -> Combinable | None:
+        return None
+
+    def sql(self, kind: Kind, caller: Caller, columns: Mapping[str, str]) -> SqlCondition | None:
         return None
 
     def check(self, caller: Caller, facts: Facts) -> bool:
@@ -195,6 +212,9 @@ class _TheirShops:
         # A shop owner without shops sees nothing: "" is no shop's code.
         return kind.anchor("shop")(sorted(caller.shop_codes) or [""])
 
+    def sql(self, kind: Kind, caller: Caller, columns: Mapping[str, str]) -> SqlCondition | None:
+        return kind.sql_anchor("shop")(columns["shop"], sorted(caller.shop_codes) or [""])
+
     def check(self, caller: Caller, facts: Facts) -> bool:
         return not facts.shops.isdisjoint(caller.shop_codes)
 
@@ -204,6 +224,9 @@ class _TheirVendor:
 
     def condition(self, kind: Kind, caller: Caller) -> Combinable | None:
         return kind.anchor("vendor")(caller.vendor_code or "")
+
+    def sql(self, kind: Kind, caller: Caller, columns: Mapping[str, str]) -> SqlCondition | None:
+        return kind.sql_anchor("vendor")(columns["vendor"], caller.vendor_code or "")
 
     def check(self, caller: Caller, facts: Facts) -> bool:
         return caller.vendor_code is not None and caller.vendor_code in facts.vendors
@@ -216,6 +239,11 @@ class _TheirOwnActions:
         # A caller without a user row (a CLI operator) has no actions of its own to see.
         return kind.anchor("user")(caller.user_id) if caller.user_id is not None else _NOTHING
 
+    def sql(self, kind: Kind, caller: Caller, columns: Mapping[str, str]) -> SqlCondition | None:
+        if caller.user_id is None:
+            return SqlCondition("1 = 0")
+        return kind.sql_anchor("user")(columns["user"], caller.user_id)
+
     def check(self, caller: Caller, facts: Facts) -> bool:
         return caller.user_id is not None and facts.user_id == caller.user_id
 
@@ -227,6 +255,9 @@ class _ActionsStartingWith:
 
     def condition(self, kind: Kind, caller: Caller) -> Combinable | None:
         return kind.anchor("action")(self.prefixes)
+
+    def sql(self, kind: Kind, caller: Caller, columns: Mapping[str, str]) -> SqlCondition | None:
+        return kind.sql_anchor("action")(columns["action"], self.prefixes)
 
     def check(self, caller: Caller, facts: Facts) -> bool:
         return facts.action.startswith(self.prefixes)
@@ -252,6 +283,8 @@ CONTRACT_RULES: Mapping[str, Rule] = {
 # An anchor turns the codes (or user id, or action prefixes) a rule allows into a condition on
 # the kind's rows: "the row concerns one of these shops".
 Anchor = Callable[[Any], Combinable]
+# The same for a hand-written statement: (the SQL of the anchor in it, what the rule allows).
+SqlAnchor = Callable[[str, Any], SqlCondition]
 Query = TypeVar("Query")
 
 
@@ -262,6 +295,8 @@ class Kind:
     name: str
     rules: Mapping[str, Rule]
     anchors: Mapping[str, Anchor] = field(default_factory=dict)
+    # Only for kinds read by hand-written statements (`sql_condition`).
+    sql_anchors: Mapping[str, SqlAnchor] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         missing = set(ROLES) - set(self.rules)
@@ -275,6 +310,11 @@ class Kind:
     def anchor(self, name: str) -> Anchor:
         return self.anchors[name]
 
+    def sql_anchor(self, name: str) -> SqlAnchor:
+        if name not in self.sql_anchors:
+            raise ValueError(f"kind {self.name!r} has no SQL for its {name} in hand-written statements")
+        return self.sql_anchors[name]
+
     def condition(self, caller: Caller) -> Combinable | None:
         """The WHERE condition keeping the caller's rows; None when it sees them all."""
         return self.rules[caller.role].condition(self, caller)
@@ -283,6 +323,15 @@ class Kind:
         """`query` (a select, count or exists on this kind's table) narrowed to the caller's rows."""
         condition = self.condition(caller)
         return query if condition is None else query.where(condition)  # type: ignore[attr-defined]
+
+    def sql_condition(self, caller: Caller, **columns: str) -> SqlCondition | None:
+        """`condition` for a hand-written statement, which names the SQL of each anchor
+        (`shop="s.code", vendor="v.code"`); None when the caller sees every row."""
+        rule = self.rules[caller.role]
+        missing = set(rule.needs) - set(columns)
+        if missing:
+            raise ValueError(f"kind {self.name!r}: the rule for {caller.role} needs the SQL of {sorted(missing)}")
+        return rule.sql(self, caller, columns)
 
     def allows(self, caller: Caller, facts: Facts) -> bool:
         """Whether the caller sees a record with these facts: `condition` in Python."""
@@ -308,8 +357,17 @@ def of_contract(name: str, contract: Any) -> Kind:
             name,
             CONTRACT_RULES,
             {"shop": lambda codes: shop_code.is_in(codes), "vendor": lambda code: vendor_code == code},
+            {"shop": _sql_one_of, "vendor": _sql_equal},
         )
     )
+
+
+def _sql_one_of(column: str, values: list[Any]) -> SqlCondition:
+    return SqlCondition(f"{column} IN ({', '.join('{}' for _ in values)})", tuple(values))
+
+
+def _sql_equal(column: str, value: Any) -> SqlCondition:
+    return SqlCondition(f"{column} = {{}}", (value,))
 
 
 def _contracts_with(column: Any, condition: Combinable) -> Any:
