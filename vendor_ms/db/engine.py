@@ -218,7 +218,9 @@ async def reserve_ids(table: str, count: int) -> list[int]:
 
 
 async def execute(sql: str, *args: Any) -> list[dict[str, Any]]:
-    """Raw SQL with `{}` placeholders through the bound engine (and its current transaction)."""
-    from vendor_ms.db.tables import Shop
+    """Raw SQL with `{}` placeholders through the bound engine (and its current transaction):
+    straight on the driver (`db.statements`), as Piccolo's raw queries would run it."""
+    from vendor_ms.db.statements import reading
 
-    return await Shop.raw(sql, *args).run()  # type: ignore[no-any-return]
+    async with reading() as read:
+        return await read.rows(sql, *args)
