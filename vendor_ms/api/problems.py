@@ -175,7 +175,7 @@ def document_problems(app: Litestar, *, prefix: str = "/api/") -> None:
     schemas, components = msgspec.json.schema_components([Problem], ref_template="#/components/schemas/{name}")
     if openapi.components.schemas is None:  # pragma: no cover - Litestar always creates the dict
         openapi.components.schemas = {}
-    openapi.components.schemas.update(components)  # type: ignore[arg-type]
+    openapi.components.schemas.update(components)
     body = {PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref=schemas[0]["$ref"]))}
     retry_after = OpenAPIHeader(
         schema=Schema(type=OpenAPIType.INTEGER, minimum=1), description="seconds until a write is accepted again"

@@ -159,7 +159,7 @@ async def _populate(contracts: int, accounts: int, seed: int, on_step: Callable[
             (binding_rows, AccountBinding),
         ):
             for chunk in range(0, len(rows), 500):
-                await table.insert(*rows[chunk : chunk + 500])  # type: ignore[attr-defined]
+                await table.insert(*rows[chunk : chunk + 500])
         records: list[tuple[Any, ...]] = []
         now = clock.now()
         for n in range(contracts):

@@ -135,7 +135,7 @@ def print_report(result: dict[str, Any], file: TextIO | None = None) -> None:
     )
 
 
-def register_pdf_bench(bench_subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_pdf_bench(bench_subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `pdf` to `vendor-ms bench`; its handler follows the CLI's (args, settings) convention."""
     parser = bench_subparsers.add_parser(
         "pdf",

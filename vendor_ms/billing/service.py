@@ -55,6 +55,9 @@ from vendor_ms.db.tables import (
     Incident,
     Invoice,
     InvoiceAdjustment,
+    Shop,
+    Vendor,
+    via,
 )
 from vendor_ms.domain.billing import (
     AdjustmentInput,
@@ -596,16 +599,16 @@ def _invoice_scope(caller: Caller) -> Any:
     if caller.sees_everything:
         return None
     if caller.role == "shop_owner":
-        return Invoice.contract.shop.code.is_in(sorted(caller.shop_codes) or [""])
-    return Invoice.contract.vendor.code == (caller.vendor_code or "")
+        return via(Invoice.contract.shop, Shop).code.is_in(sorted(caller.shop_codes) or [""])
+    return via(Invoice.contract.vendor, Vendor).code == (caller.vendor_code or "")
 
 
 _SUMMARY = (
     Invoice.id,
     Invoice.number,
     Invoice.contract.code.as_alias("contract"),
-    Invoice.contract.shop.code.as_alias("shop"),
-    Invoice.contract.vendor.code.as_alias("vendor"),
+    via(Invoice.contract.shop, Shop).code.as_alias("shop"),
+    via(Invoice.contract.vendor, Vendor).code.as_alias("vendor"),
     Invoice.period,
     Invoice.status,
     Invoice.kind,
@@ -668,8 +671,8 @@ async def _invoice_row(caller: Caller, invoice_id: int, *, lock: bool = False) -
     query = Invoice.select(
         *Invoice.all_columns(exclude=[Invoice.pdf]),
         Invoice.contract.code.as_alias("contract_code"),
-        Invoice.contract.shop.code.as_alias("shop"),
-        Invoice.contract.vendor.code.as_alias("vendor"),
+        via(Invoice.contract.shop, Shop).code.as_alias("shop"),
+        via(Invoice.contract.vendor, Vendor).code.as_alias("vendor"),
         Invoice.contract.timezone.as_alias("timezone"),
         Invoice.credit_note_for.number.as_alias("credit_note_for_number"),
     ).where(Invoice.id == invoice_id)
@@ -681,7 +684,7 @@ async def _invoice_row(caller: Caller, invoice_id: int, *, lock: bool = False) -
     row = await query.first()
     if row is None:
         raise NotFound(f"no invoice {invoice_id}")
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def _invoice_out(row: dict[str, Any]) -> InvoiceOut:

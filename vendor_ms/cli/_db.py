@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from piccolo.engine.base import Engine
 
@@ -13,7 +14,7 @@ from vendor_ms.settings import Settings
 
 
 @asynccontextmanager
-async def database(settings: Settings, *, pool_max_size: int = 4) -> AsyncIterator[Engine]:
+async def database(settings: Settings, *, pool_max_size: int = 4) -> AsyncIterator[Engine[Any]]:
     try:
         async with open_database(settings.database_url, pool_max_size=pool_max_size) as engine:
             pending = await pending_migrations()

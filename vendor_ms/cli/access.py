@@ -10,7 +10,7 @@ from vendor_ms.access.caller import ROLES
 from vendor_ms.settings import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     users = sub.add_parser("users", help="create users (each gets a bearer token)")
     usub = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     create = usub.add_parser("create", help="create a user and print its bearer token (shown once)")

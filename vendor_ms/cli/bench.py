@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TypeAlias
 
 from vendor_ms.settings import Settings
 
-BenchSubparsers = argparse._SubParsersAction  # type: ignore[type-arg]
+BenchSubparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bench = sub.add_parser("bench", help="throughput against the floor of the underlying tool")
     benches = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")
     for add in BENCHES:
@@ -36,7 +37,8 @@ def _database_option(parser: argparse.ArgumentParser) -> None:
 def _bench_url(args: argparse.Namespace) -> str | None:
     # The global --database-url counts only when given explicitly: a bench never writes to the
     # database configured in the environment by accident.
-    return args.bench_database_url or args.database_url
+    url: str | None = args.bench_database_url or args.database_url
+    return url
 
 
 def _on_step(name: str) -> Callable[[str], None]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from vendor_ms.settings import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bill = sub.add_parser("bill", help="compute draft invoices for a period (atomic; re-running replaces drafts)")
     bill.add_argument("--period", required=True, help="2026-10 (monthly), 2026-W44 (weekly) or 2026-10-31 (daily)")
     bill.set_defaults(handler=run_bill)

@@ -10,7 +10,7 @@ from pathlib import Path
 from vendor_ms.settings import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     contracts = sub.add_parser("contracts", help="import, export and list contract documents")
     csub = contracts.add_subparsers(dest="contracts_command", required=True, metavar="ACTION")
 

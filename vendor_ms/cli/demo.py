@@ -23,7 +23,7 @@ from vendor_ms.settings import Settings
 DEMO_CONTRACTS = Path("contracts")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = sub.add_parser("demo", help="the whole product on a fresh SQLite file: data, billing, invoices, PDFs")
     demo.add_argument("--contracts", type=Path, default=DEMO_CONTRACTS, help="folder of contract documents")
     demo.add_argument("--out", type=Path, help="output folder (default: reports/out)")

@@ -11,7 +11,7 @@ from vendor_ms.errors import AppError
 from vendor_ms.settings import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = sub.add_parser("db", help="database operations")
     dsub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     backup = dsub.add_parser("backup", help="consistent online copy of the SQLite database (PostgreSQL: pg_dump)")

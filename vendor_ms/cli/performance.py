@@ -17,7 +17,7 @@ from vendor_ms.access.caller import Caller
 from vendor_ms.settings import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ingest = sub.add_parser(
         "ingest",
         help="submit a CSV of daily performance records (one all-or-nothing batch)",

@@ -20,7 +20,7 @@ from vendor_ms.settings import Settings
 KINDS = ("invoice", "scorecard", "comparison", "summary")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = sub.add_parser("report", help="write PDF documents (invoices, scorecards, comparisons, summary)")
     report.add_argument("kind", choices=KINDS)
     report.add_argument(

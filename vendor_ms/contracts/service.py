@@ -32,6 +32,7 @@ from vendor_ms.db.tables import (
     DailyRecord,
     Shop,
     Vendor,
+    via,
 )
 from vendor_ms.domain.contract import (
     ContractDocument,
@@ -389,8 +390,8 @@ async def _accounts(clause: Any, window: Window) -> Page[AccountOut]:
     query = AccountBinding.select(
         AccountBinding.account.code.as_alias("code"),
         AccountBinding.contract.code.as_alias("contract"),
-        AccountBinding.contract.shop.code.as_alias("shop"),
-        AccountBinding.contract.vendor.code.as_alias("vendor"),
+        via(AccountBinding.contract.shop, Shop).code.as_alias("shop"),
+        via(AccountBinding.contract.vendor, Vendor).code.as_alias("vendor"),
         AccountBinding.active_from,
         AccountBinding.active_to,
     )

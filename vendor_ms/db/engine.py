@@ -44,7 +44,7 @@ def sqlite_path(url: str) -> Path:
     return Path(path)
 
 
-def engine_from_url(url: str, *, pool_max_size: int = 10) -> Engine:
+def engine_from_url(url: str, *, pool_max_size: int = 10) -> Engine[Any]:
     if url.startswith("sqlite:"):
         path = sqlite_path(url)
         return KeptSQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
@@ -53,11 +53,11 @@ def engine_from_url(url: str, *, pool_max_size: int = 10) -> Engine:
     raise DatabaseUrlError(f"unsupported database URL {url!r}: use sqlite:///path/to/file.sqlite3 or postgresql://...")
 
 
-def is_postgres(engine: Engine) -> bool:
+def is_postgres(engine: Engine[Any]) -> bool:
     return isinstance(engine, PostgresEngine)
 
 
-def bind(engine: Engine) -> None:
+def bind(engine: Engine[Any]) -> None:
     """Point every table (ours and Piccolo's migration table) and Piccolo's config at `engine`."""
     from piccolo.apps.migrations.tables import Migration
 
@@ -111,7 +111,7 @@ async def _no_session_state(connection: Any) -> None:
 @asynccontextmanager
 async def open_database(
     url: str, *, pool_max_size: int = 10, auto_migrate: bool | None = None
-) -> AsyncIterator[Engine]:
+) -> AsyncIterator[Engine[Any]]:
     """Open (and for SQLite create and migrate) the database at `url`, bound to every table."""
     engine = engine_from_url(url, pool_max_size=pool_max_size)
     bind(engine)
@@ -133,7 +133,7 @@ async def open_database(
             await engine.close_connections()
 
 
-def current_engine() -> Engine:
+def current_engine() -> Engine[Any]:
     from vendor_ms.db.tables import Shop
 
     return Shop._meta.db

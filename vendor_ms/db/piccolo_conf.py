@@ -4,12 +4,14 @@
 Piccolo CLI and the migration runner always see the engine the app is using.
 """
 
+from typing import Any
+
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.base import Engine
 
 from vendor_ms.db.engine import engine_from_url
 from vendor_ms.settings import get_settings
 
-DB: Engine = engine_from_url(get_settings().database_url)
+DB: Engine[Any] = engine_from_url(get_settings().database_url)
 
 APP_REGISTRY = AppRegistry(apps=["vendor_ms.db.piccolo_app"])

@@ -8,6 +8,8 @@ are created by raw SQL in the migrations (see `migrations/`).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from piccolo.columns import (
     BigInt,
     Bytea,
@@ -314,3 +316,18 @@ TABLES: tuple[type[Table], ...] = (
     InvoiceAdjustment,
     InvoiceSequence,
 )
+
+
+T = TypeVar("T", bound=Table)
+
+
+def via(column: object, table: type[T]) -> ForeignKey[T]:
+    """A foreign key reached through another one, typed as the foreign key to `table` it is.
+
+    Piccolo types the columns of a joined table as plain `Column`, so `Invoice.contract.shop.code`
+    does not type-check; `via(Invoice.contract.shop, Shop).code` does. `table` is for the type
+    checker: the path itself is Piccolo's, as written.
+    """
+    if not isinstance(column, ForeignKey):
+        raise TypeError(f"{column!r} is not a foreign key (to {table.__name__})")
+    return column

@@ -255,7 +255,7 @@ def html_to_pdf(html: str) -> bytes:
     with _render_lock:
         document = HTML(string=html, base_url=base_url())
         pdf = document.write_pdf(stylesheets=[stylesheet()], font_config=font_config())
-    assert pdf is not None  # write_pdf without a target returns the bytes
+    assert isinstance(pdf, bytes)  # write_pdf without a target returns the bytes
     return pdf
 
 

@@ -193,7 +193,7 @@ def _check(value: object, t: mi.Type, path: str, errors: list[FieldError]) -> No
         return
     # Anything else: let msgspec judge this one value.
     try:
-        msgspec.convert(value, t.cls if hasattr(t, "cls") else object)  # type: ignore[attr-defined]
+        msgspec.convert(value, t.cls if hasattr(t, "cls") else object)
     except (msgspec.ValidationError, TypeError) as exc:
         errors.append(FieldError(path, str(exc)))
 

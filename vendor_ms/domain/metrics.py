@@ -70,7 +70,7 @@ class PerformanceTotals(msgspec.Struct, frozen=True, kw_only=True):
         acc: dict[str, object] = {}
         for part in parts:
             for name in (*COUNT_FIELD_NAMES, "seat_days", "records"):
-                acc[name] = acc.get(name, 0) + getattr(part, name)  # type: ignore[operator]
+                acc[name] = acc.get(name, 0) + getattr(part, name)
         return cls(**acc)  # type: ignore[arg-type]
 
 

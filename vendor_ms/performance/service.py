@@ -21,7 +21,16 @@ from vendor_ms.access import audit, policy
 from vendor_ms.access.caller import Caller
 from vendor_ms.contracts.service import visible_contract
 from vendor_ms.db.engine import transaction
-from vendor_ms.db.tables import Account, AccountBinding, DailyRecord, DailyRecordRevision, IngestBatch
+from vendor_ms.db.tables import (
+    Account,
+    AccountBinding,
+    DailyRecord,
+    DailyRecordRevision,
+    IngestBatch,
+    Shop,
+    Vendor,
+    via,
+)
 from vendor_ms.domain.metrics import PerformanceTotals, decimal_text, metric_values
 from vendor_ms.domain.performance import AccountTerm, ParsedBatch, place_records, values_out
 from vendor_ms.errors import FieldError, NotFound, ValidationFailed
@@ -74,8 +83,8 @@ async def _terms(caller: Caller, codes: Iterable[str]) -> _Terms:
             AccountBinding.active_to,
             AccountBinding.contract.starts_on.as_alias("starts_on"),
             AccountBinding.contract.ends_on.as_alias("ends_on"),
-            AccountBinding.contract.shop.code.as_alias("shop_code"),
-            AccountBinding.contract.vendor.code.as_alias("vendor_code"),
+            via(AccountBinding.contract.shop, Shop).code.as_alias("shop_code"),
+            via(AccountBinding.contract.vendor, Vendor).code.as_alias("vendor_code"),
         ).where(AccountBinding.account.code.is_in(wanted[offset : offset + _CODES_PER_QUERY]))
         query = policy.ACCOUNT_BINDINGS.restrict(query, caller)
         for row in await query.order_by(AccountBinding.active_from):
@@ -115,7 +124,7 @@ def check_idempotency_key(key: str | None) -> str | None:
 
 def _submitter(caller: Caller) -> Where:
     if caller.user_id is not None:
-        return IngestBatch.submitted_by == caller.user_id  # type: ignore[return-value]
+        return IngestBatch.submitted_by == caller.user_id
     # CLI operators have no user row; their batches are told apart by name.
     return IngestBatch.submitted_by.is_null() & (IngestBatch.submitter_name == caller.name)  # type: ignore[return-value]
 

@@ -20,7 +20,7 @@ from vendor_ms.billing.schemas import InvoiceOut
 from vendor_ms.billing.service import compute_period, get_invoice, list_invoices
 from vendor_ms.comparison.service import compare_vendors
 from vendor_ms.contracts.service import visible_contract
-from vendor_ms.db.tables import ContractVersion, Invoice, InvoiceAdjustment
+from vendor_ms.db.tables import Contract, ContractVersion, Invoice, InvoiceAdjustment, via
 from vendor_ms.documents import views as v
 from vendor_ms.documents.build import score_view
 from vendor_ms.domain.contract import from_canonical_json
@@ -210,7 +210,7 @@ async def summary_view(caller: Caller, period_text: str) -> v.SummaryView:
     for adj in await InvoiceAdjustment.select(
         InvoiceAdjustment.amount_fen,
         InvoiceAdjustment.invoice.number.as_alias("number"),
-        InvoiceAdjustment.invoice.contract.code.as_alias("contract"),
+        via(InvoiceAdjustment.invoice.contract, Contract).code.as_alias("contract"),
         InvoiceAdjustment.target.period.as_alias("target_period"),
         InvoiceAdjustment.target.number.as_alias("target_number"),
     ).where(InvoiceAdjustment.invoice.period_start >= period.start, InvoiceAdjustment.invoice.period_end <= period.end):
