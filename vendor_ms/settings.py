@@ -28,6 +28,12 @@ class Settings:
     reports_out_dir: Path = Path("reports/out")
     # For demos and tests: the time the clock reads when the process starts; it ticks from there.
     now: datetime | None = None
+    # Web sessions and CSRF cookies are marked Secure (sent over HTTPS only; browsers treat
+    # http://127.0.0.1 and localhost as secure too). Set VENDOR_MS_SECURE_COOKIES=0 to serve the
+    # web app over plain HTTP on another host name.
+    secure_cookies: bool = True
+    # The key that signs CSRF tokens; unset: created once and kept in the database.
+    secret_key: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -69,6 +75,8 @@ def load_settings(**overrides: object) -> Settings:
         "pg_pool_max_size": _int("VENDOR_MS_PG_POOL_MAX_SIZE", defaults.pg_pool_max_size),
         "reports_out_dir": Path(os.environ.get("VENDOR_MS_REPORTS_OUT_DIR") or defaults.reports_out_dir),
         "now": _instant("VENDOR_MS_NOW"),
+        "secure_cookies": os.environ.get("VENDOR_MS_SECURE_COOKIES", "1") not in ("0", "false", "no"),
+        "secret_key": os.environ.get("VENDOR_MS_SECRET_KEY") or None,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

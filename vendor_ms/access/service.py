@@ -6,6 +6,7 @@ token up by that hash and compares it again in constant time.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
@@ -69,8 +70,13 @@ async def create_user(
     vendor: str | None = None,
     expires_at: datetime | None = None,
     label: str = "",
+    password: str | None = None,
 ) -> IssuedToken:
-    """Create a user and its first token; returns the secret, which is never retrievable again."""
+    """Create a user and its first token; returns the secret, which is never retrievable again.
+
+    With a password the user can also sign in to the web app (`access.passwords`)."""
+    from vendor_ms.access.passwords import hash_password
+
     policy.CREATE_USER.require(caller)
     shops = sorted(set(shops or []))
     errors = _check_user_scope(role, shops, vendor)
@@ -78,10 +84,11 @@ async def create_user(
         errors.append(FieldError("name", "must not be empty"))
     if errors:
         raise ValidationFailed(errors)
+    password_hash = await asyncio.to_thread(hash_password, password) if password is not None else None
     async with transaction():
         if await User.exists().where(User.name == name).run():
             raise Conflict(f"a user named {name!r} already exists")
-        user = User(name=name, role=role, vendor_code=vendor)
+        user = User(name=name, role=role, vendor_code=vendor, password_hash=password_hash)
         await user.save().run()
         if shops:
             await UserShop.insert(*(UserShop(owner=user.id, shop_code=code) for code in shops)).run()
@@ -92,7 +99,7 @@ async def create_user(
             name,
             shops=shops,
             vendors=[vendor] if vendor else [],
-            detail={"role": role},
+            detail={"role": role, "password": password_hash is not None},
         )
         return await _issue_token(caller, user, expires_at=expires_at, label=label)
 
@@ -199,3 +206,29 @@ async def list_tokens() -> list[dict[str, object]]:
         ApiToken.revoked_at,
         ApiToken.last_used_at,
     ).order_by(ApiToken.id)
+
+
+async def list_users(caller: Caller) -> list[dict[str, object]]:
+    """Every user with its role, scope, whether it can sign in, and its live tokens (admin only)."""
+    caller.require_role("admin", action="listing users")
+    users = await User.select(
+        User.id, User.name, User.role, User.vendor_code, User.created_at, User.password_hash
+    ).order_by(User.name)
+    shops: dict[int, list[str]] = {}
+    for row in await UserShop.select(UserShop.owner, UserShop.shop_code).order_by(UserShop.shop_code):
+        shops.setdefault(row["owner"], []).append(row["shop_code"])
+    live: dict[int, int] = {}
+    for row in await ApiToken.select(ApiToken.owner).where(ApiToken.revoked_at.is_null()):
+        live[row["owner"]] = live.get(row["owner"], 0) + 1
+    return [
+        {
+            "name": u["name"],
+            "role": u["role"],
+            "vendor": u["vendor_code"],
+            "shops": shops.get(u["id"], []),
+            "can_sign_in": u["password_hash"] is not None,
+            "tokens": live.get(u["id"], 0),
+            "created_at": u["created_at"],
+        }
+        for u in users
+    ]

@@ -10,6 +10,7 @@ import msgspec
 from litestar import Litestar, Router, get
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -32,6 +33,8 @@ from vendor_ms.db.engine import open_database, pending_migrations
 from vendor_ms.performance.controllers import PerformanceController, PerformanceReadController
 from vendor_ms.reporting.controllers import ReportController
 from vendor_ms.settings import Settings, get_settings
+from vendor_ms.web.app import web_parts
+from vendor_ms.web.errors import app_http_exception
 
 
 class Health(msgspec.Struct):
@@ -84,10 +87,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         dependencies={"caller": Provide(provide_caller, sync_to_thread=False)},
         security=[{"bearer": []}],
     )
+    web = web_parts(settings)
     app = Litestar(
-        route_handlers=[health, api_v1],
+        route_handlers=[health, api_v1, *web.route_handlers],
         lifespan=[lifespan],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: app_http_exception},  # type: ignore[arg-type,dict-item]
+        template_config=web.template_config,
+        stores=web.stores,
         request_max_body_size=settings.max_body_bytes,
         state=State({"settings": settings, "write_limiter": WriteRateLimiter(settings.write_rate_limit_per_minute)}),
         openapi_config=OpenAPIConfig(

@@ -19,7 +19,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     create.add_argument("--shop", action="append", default=[], help="shop code a shop owner acts for (repeatable)")
     create.add_argument("--vendor", help="vendor code a vendor user acts for")
     create.add_argument("--expires-in-days", type=int, help="token lifetime (default: no expiry)")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read a web sign-in password from standard input (one line)"
+    )
     create.set_defaults(handler=run_create_user)
+    set_password = usub.add_parser("set-password", help="set a user's web sign-in password")
+    set_password.add_argument("name")
+    set_password.add_argument(
+        "--password-stdin", action="store_true", required=True, help="read the password from standard input"
+    )
+    set_password.set_defaults(handler=run_set_password)
 
     tokens = sub.add_parser("tokens", help="create, revoke and list bearer tokens")
     tsub = tokens.add_subparsers(dest="tokens_command", required=True, metavar="ACTION")
@@ -44,6 +53,7 @@ async def run_create_user(args: argparse.Namespace, settings: Settings) -> int:
     from vendor_ms.access.service import create_user
     from vendor_ms.cli._db import database
 
+    password = _read_password() if args.password_stdin else None
     name = args.name or "-".join([args.role, *(args.shop or []), *([args.vendor] if args.vendor else [])])
     async with database(settings):
         issued = await create_user(
@@ -53,9 +63,31 @@ async def run_create_user(args: argparse.Namespace, settings: Settings) -> int:
             shops=args.shop,
             vendor=args.vendor,
             expires_at=_expiry(args.expires_in_days),
+            password=password,
         )
     # The token alone on stdout, so `TOKEN=$(vendor-ms users create ...)` works.
     print(issued.secret)
+    return 0
+
+
+def _read_password() -> str:
+    """The first line of standard input, without its line break (a password may hold spaces)."""
+    import sys
+
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+async def run_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    import sys
+
+    from vendor_ms.access.caller import local_admin
+    from vendor_ms.access.passwords import set_password
+    from vendor_ms.cli._db import database
+
+    password = _read_password()
+    async with database(settings):
+        await set_password(local_admin(), args.name, password)
+    print(f"password set for {args.name}", file=sys.stderr)
     return 0
 
 

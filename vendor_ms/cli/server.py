@@ -19,15 +19,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import dataclasses
     import os
 
     import uvicorn
 
     from vendor_ms.api.app import create_app
 
+    if not settings.secret_key:
+        # One CSRF key for every worker and every restart: kept in the database.
+        settings = dataclasses.replace(settings, secret_key=asyncio.run(_stored_secret_key(settings)))
     if args.workers > 1:
         # Each worker imports the app factory afresh; settings travel in the environment.
         os.environ["VENDOR_MS_DATABASE_URL"] = settings.database_url
+        os.environ["VENDOR_MS_SECRET_KEY"] = settings.secret_key or ""
         uvicorn.run(
             "vendor_ms.api.app:create_app_from_environment",
             factory=True,
@@ -38,6 +44,14 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     else:
         uvicorn.run(create_app(settings), host=args.host, port=args.port)
     return 0
+
+
+async def _stored_secret_key(settings: Settings) -> str:
+    from vendor_ms.db.engine import open_database
+    from vendor_ms.web.app import stored_secret_key
+
+    async with open_database(settings.database_url, pool_max_size=1):
+        return await stored_secret_key()
 
 
 async def run_migrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -107,6 +107,8 @@ class User(Table, tablename="users"):
     role = Varchar(length=20)  # admin | shop_owner | vendor | finance
     vendor_code = Varchar(length=64, null=True, default=None)
     created_at = Timestamptz(default=ClockNow())
+    # argon2id hash (PHC string) of the sign-in password; null: the user signs in with tokens only
+    password_hash = Varchar(length=200, null=True, default=None)
 
 
 class UserShop(Table, tablename="user_shops"):
@@ -145,6 +147,24 @@ class AuditEvent(Table, tablename="audit_events"):
     shop_codes = Text(default="")  # space-separated codes the event concerns
     vendor_codes = Text(default="")
     detail = Text(default="{}")  # JSON
+
+
+class LoginFailure(Table, tablename="login_failures"):
+    """A failed sign-in for a user name (known or not): what the lockout counts."""
+
+    id = Serial(primary_key=True)
+    user_name = Varchar(length=100, index=True)
+    at = Timestamptz(default=ClockNow())
+
+
+class WebStoreEntry(Table, tablename="web_store"):
+    """Litestar's key-value store on the database (web sessions, the web app's secret), so every
+    server worker sees the same sessions."""
+
+    id = Serial(primary_key=True)
+    key = Varchar(length=200, unique=True, index=True)  # "<namespace>:<key>"
+    value = Bytea()
+    expires_at = Timestamptz(null=True, default=None)
 
 
 class IngestBatch(Table, tablename="ingest_batches"):
@@ -307,6 +327,8 @@ TABLES: tuple[type[Table], ...] = (
     UserShop,
     ApiToken,
     AuditEvent,
+    LoginFailure,
+    WebStoreEntry,
     IngestBatch,
     DailyRecordRevision,
     DailyRecord,

@@ -136,6 +136,18 @@ def _answer(row: dict[str, Any]) -> IngestOut:
 _BATCH_ANSWER = (IngestBatch.id, IngestBatch.inserted, IngestBatch.revised, IngestBatch.unchanged)
 
 
+async def problems(caller: Caller, parsed: ParsedBatch) -> list[FieldError]:
+    """Every problem `ingest` would refuse this batch for, ordered by row; writes nothing.
+
+    The dry run of the upload page: the same parsing and the same placement rules (accounts in
+    the caller's scope, dates inside bindings and terms) as `ingest`, which checks them again
+    when the batch is confirmed."""
+    caller.require_role(*SUBMITTER_ROLES, action="submitting performance data")  # type: ignore[arg-type]
+    terms = await _terms(caller, (code for code, _ in parsed.keys))
+    errors = [*parsed.errors, *place_records(parsed.keys, parsed.rows, terms.by_code)[1]]
+    return sorted(errors, key=lambda e: e.row or 0)
+
+
 async def ingest(caller: Caller, parsed: ParsedBatch, *, idempotency_key: str | None = None) -> IngestResult:
     """Write a parsed batch all-or-nothing; ValidationFailed lists every row's errors.
 

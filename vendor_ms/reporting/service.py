@@ -26,7 +26,7 @@ from vendor_ms.documents.build import score_view
 from vendor_ms.domain.contract import from_canonical_json
 from vendor_ms.domain.metrics import METRICS, decimal_text, metric_values
 from vendor_ms.domain.money import from_fen
-from vendor_ms.domain.periods import Period, parse_period
+from vendor_ms.domain.periods import Period, parse_period, period_containing
 from vendor_ms.errors import FieldError, ValidationFailed
 from vendor_ms.pagination import MAX_LIMIT, Window
 from vendor_ms.performance.queries import sum_totals
@@ -64,11 +64,15 @@ async def stored_pdf(invoice_id: int) -> bytes | None:
 # vendor scorecard
 
 
-async def scorecard_view(caller: Caller, contract_code: str, period_text: str) -> v.ScorecardView:
-    """Items against bands and red lines, daily trends with their targets, accounts worst first."""
+async def scorecard_view(caller: Caller, contract_code: str, period_text: str | None) -> v.ScorecardView:
+    """Items against bands and red lines, daily trends with their targets, accounts worst first.
+    Without a period: the one holding today in the contract's timezone (the live scorecard)."""
     policy.READ_SCORECARDS.require(caller)
     contract = await visible_contract(caller, contract_code)
-    period = _period(period_text)
+    if period_text is None:
+        period = period_containing(clock.today(contract["timezone"]), contract["billing_cycle"])
+    else:
+        period = _period(period_text)
     computed = (await compute_period(period, [contract["id"]])).get(contract["id"])
     if computed is None:
         raise ValidationFailed([FieldError("period", f"contract {contract_code} has no active day in {period.label}")])
