@@ -12,7 +12,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from vendor_ms import __version__, clock
@@ -33,6 +32,7 @@ from vendor_ms.db.engine import open_database, pending_migrations
 from vendor_ms.performance.controllers import PerformanceController, PerformanceReadController
 from vendor_ms.reporting.controllers import ReportController
 from vendor_ms.settings import Settings, get_settings
+from vendor_ms.web.apidocs import ServerRenderedDocs
 from vendor_ms.web.app import web_parts
 from vendor_ms.web.errors import app_http_exception
 
@@ -102,7 +102,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             description="Vendor management for outsourced e-commerce customer service (客服外包). "
             "Money is a decimal string; errors are RFC 9457 problem details.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            # served from here, never from a CDN (an intranet has none): see web.apidocs
+            render_plugins=[ServerRenderedDocs(path="/")],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", description="a vendor-ms API token")

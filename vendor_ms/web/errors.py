@@ -29,8 +29,10 @@ def is_page_path(path: str) -> bool:
     return not path.startswith(NON_PAGE_PREFIXES)
 
 
-def _page(request: Request[Any, Any, Any], status: int, title: str, message: str, errors: Any = ()) -> Response[Any]:
-    caller = getattr(request.state, "caller", None)
+def _page(
+    request: Request[Any, Any, Any], status: int, title: str, message: str, errors: Any = (), *, nav: bool = True
+) -> Response[Any]:
+    caller = getattr(request.state, "caller", None) if nav else None
     return Template(
         "error.html",
         context={"caller": caller, "status": status, "title": title, "message": message, "errors": list(errors)},
@@ -40,7 +42,11 @@ def _page(request: Request[Any, Any, Any], status: int, title: str, message: str
 
 
 def not_found(request: Request[Any, Any, Any]) -> Response[Any]:
-    return _page(request, 404, "找不到页面 Not found", "没有这个页面或记录，或者您无权查看。 No such page or record.")
+    # Without the navigation (which depends on the role): byte for byte the same page whether the
+    # path is unknown, the record is missing, or the role may not see it.
+    return _page(
+        request, 404, "找不到页面 Not found", "没有这个页面或记录，或者您无权查看。 No such page or record.", nav=False
+    )
 
 
 def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
