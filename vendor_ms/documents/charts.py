@@ -9,6 +9,7 @@ pygal scopes its CSS with is derived from the content, so the same view renders 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -96,28 +97,58 @@ def _y_formatter(metric: str) -> object:
     return lambda v: f"{v:.0f}s" if v is not None else ""
 
 
+def _metric_title(metric: str) -> str:
+    """`3分钟人工回复率 3-min reply rate`: the Chinese name with the English beside, never the raw id."""
+    return f"{METRICS[metric].zh} {fmt.metric_en(metric)}"
+
+
+def _covering(values: Sequence[float], *, rate: bool, floor_at_zero: bool) -> tuple[float, float]:
+    """A y range that holds every value with some room (lines: around the data)."""
+    low = min(values, default=0.0)
+    high = max(values, default=1.0 if rate else 10.0)
+    pad = (high - low) * 0.12 or max(abs(high) * 0.1, 0.01)
+    lower = 0.0 if floor_at_zero else max(low - pad, 0.0)
+    upper = high + pad
+    if rate:
+        upper = min(upper, 1.0) if high + pad <= 1.0 else high * 1.1
+    return lower, max(upper, lower + 0.01)
+
+
+def bar_ticks(high: float, *, intervals: int = 5) -> list[float]:
+    """Y labels from 0 in round steps whose top label is above the highest bar, with room for
+    the value printed on it: the axis always covers its data."""
+    if high <= 0:
+        return [0.0, 1.0]
+    raw = high / intervals
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    top = math.ceil(high / step) * step
+    if top - high < 0.1 * top:  # the printed value needs room above the bar
+        top += step
+    count = round(top / step)
+    return [round(i * step, 10) for i in range(count + 1)]
+
+
 def daily_trend(series: DailySeries, width: int = 720, height: int = 230) -> str:
-    """One metric day by day, its target as a flat green line and its red line as a dashed red one."""
+    """One metric day by day, its target as a flat green line and each red line as a dashed red one."""
+    if not series.points:
+        return ""
     values = [_f(value) for _, value in series.points]
     defined = [float(v) for _, v in series.points if v is not None]
-    flats = [float(v) for v in (series.target, series.red_line) if v is not None]
-    low = min(defined + flats, default=0.0)
-    high = max(defined + flats, default=1.0)
-    pad = (high - low) * 0.1 or 0.01
-    lower = max(low - pad, 0.0)
-    upper = min(high + pad, 1.0) if METRICS[series.metric].is_rate else high + pad
+    flats = [float(v) for v in (series.target, *series.red_lines) if v is not None]
+    is_rate = METRICS[series.metric].is_rate
+    lower, upper = _covering(defined + flats, rate=is_rate, floor_at_zero=False)
     colors = [ACTUAL]
     if series.target is not None:
         colors.append(TARGET)
-    if series.red_line is not None:
-        colors.append(RED_LINE)
+    colors.extend([RED_LINE] * len(series.red_lines))
     chart = pygal.Line(
         style=_style(colors),
         **_config(
             len(colors),
             width=width,
             height=height,
-            title=f"{series.metric_zh} {series.metric} 每日趋势 daily",
+            title=f"{_metric_title(series.metric)} 每日趋势 daily",
             range=(lower, upper),
             allow_interruptions=True,  # a day without data is a gap, not a line to the next day
             x_labels=[str(day.day) for day, _ in series.points],
@@ -134,13 +165,13 @@ def daily_trend(series: DailySeries, width: int = 720, height: int = 230) -> str
             [_f(series.target)] * n,
             stroke_style={"width": 1.5},
         )
-    if series.red_line is not None:
+    for line in series.red_lines:
         chart.add(
-            f"红线 red line {fmt.threshold_text(series.metric, series.red_line)}",
-            [_f(series.red_line)] * n,
+            f"红线 red line {fmt.threshold_text(series.metric, line)}",
+            [_f(line)] * n,
             stroke_style={"width": 1.5, "dasharray": "6, 4"},
         )
-    return _finish(chart, f"trend:{series.metric}:{values}")
+    return _finish(chart, f"trend:{series.metric}:{values}:{series.red_lines}")
 
 
 def _bars(
@@ -152,12 +183,25 @@ def _bars(
     key: str,
     width: int,
     height: int,
+    *,
+    rate: bool = False,
     **extra: object,
 ) -> str:
+    # A series without a single value would only add a legend entry for nothing.
+    shown = [
+        (name, values, color)
+        for (name, values), color in zip(series, colors, strict=True)
+        if any(v is not None for v in values)
+    ]
+    defined = [v for _, values, _ in shown for v in values if v is not None]
+    high = max(defined, default=0.0)
+    ticks = bar_ticks(high)
+    if rate and high <= 1.0:
+        ticks = [t for t in ticks if t <= 1.0]  # a share never needs an axis past 100%
     chart = pygal.Bar(
-        style=_style(colors),
+        style=_style([color for _, _, color in shown] or [ACTUAL]),
         **_config(
-            len(series),
+            len(shown),
             2 if width < 500 else 3,
             width=width,
             height=height,
@@ -165,10 +209,13 @@ def _bars(
             x_labels=list(labels),
             value_formatter=formatter,
             truncate_legend=-1,  # vendor names are long, and truncating them misleads
+            range=(0.0, ticks[-1]),
+            y_labels=ticks,
+            print_values=True,  # every bar carries its value
             **extra,
         ),
     )
-    for name, values in series:
+    for name, values, _ in shown:
         chart.add(name, list(values))
     return _finish(chart, key)
 
@@ -200,7 +247,8 @@ def comparison_charts(view: ComparisonView, width: int = 720) -> dict[str, str]:
         lambda v: f"{v * 100:.1f}%" if v is not None else "",
         f"rates:{view.shop_code}:{view.period_label}:{rate_series}",
         width,
-        300,
+        320,
+        rate=True,
     )
 
     seconds = METRICS["avg_response_seconds"]
@@ -219,7 +267,7 @@ def comparison_charts(view: ComparisonView, width: int = 720) -> dict[str, str]:
         lambda v: f"{v:.1f}s" if v is not None else "",
         f"seconds:{view.shop_code}:{view.period_label}:{sec_series}",
         width // 2 - 6,
-        240,
+        260,
         max_scale=5,
     )
     cost_key = [(r.cost_per_consultation, r.cost_per_converted_buyer) for r in vendors]
@@ -234,30 +282,47 @@ def comparison_charts(view: ComparisonView, width: int = 720) -> dict[str, str]:
         lambda v: f"¥{v:,.2f}" if v is not None else "",
         f"costs:{view.shop_code}:{view.period_label}:{cost_key}",
         width // 2 - 6,
-        240,
+        260,
         max_scale=5,
     )
 
-    if len(view.periods) > 1:
-        chart = pygal.Line(
-            style=_style(colors),
-            **_config(
-                len(vendors),
-                3,
-                width=width,
-                height=240,
-                title=f"得分率趋势 score ratio, last {len(view.periods)} periods",
-                x_labels=list(view.periods),
-                range=(0.0, 1.0),
-                show_dots=True,
-                dots_size=3,
-                allow_interruptions=True,
-                value_formatter=lambda v: f"{v * 100:.0f}%" if v is not None else "",
-                truncate_legend=-1,
-            ),
-        )
-        for name, row in zip(names, vendors, strict=True):
-            by_period = {p.period_label: p.score_ratio for p in row.trend}
-            chart.add(name, [_f(by_period.get(label)) for label in view.periods], stroke_style={"width": 2})
-        charts["trend"] = _finish(chart, f"trend:{view.shop_code}:{view.periods}:{names}")
+    trend = _score_trend(view, names, colors, width)
+    if trend:
+        charts["trend"] = trend
     return charts
+
+
+def _score_trend(view: ComparisonView, names: Sequence[str], colors: Sequence[str], width: int) -> str:
+    """Score ratio per period, from the first period any vendor has a score in (earlier periods,
+    before the contracts started or without data, are not drawn as empty months); none for one period."""
+    by_vendor = [{p.period_label: p.score_ratio for p in row.trend} for row in view.vendors]
+    periods = list(view.periods)
+    while periods and all(scores.get(periods[0]) is None for scores in by_vendor):
+        periods.pop(0)
+    if len(periods) < 2:
+        return ""
+    shown = [
+        (name, scores, color)
+        for name, scores, color in zip(names, by_vendor, colors, strict=True)
+        if any(scores.get(p) is not None for p in periods)
+    ]
+    chart = pygal.Line(
+        style=_style([color for _, _, color in shown]),
+        **_config(
+            len(shown),
+            3,
+            width=width,
+            height=240,
+            title=f"得分率趋势 score ratio, last {len(periods)} periods",
+            x_labels=periods,
+            range=(0.0, 1.0),
+            show_dots=True,
+            dots_size=3,
+            allow_interruptions=True,
+            value_formatter=lambda v: f"{v * 100:.0f}%" if v is not None else "",
+            truncate_legend=-1,
+        ),
+    )
+    for name, scores, _ in shown:
+        chart.add(name, [_f(scores.get(label)) for label in periods], stroke_style={"width": 2})
+    return _finish(chart, f"trend:{view.shop_code}:{periods}:{[n for n, _, _ in shown]}")

@@ -86,3 +86,18 @@ def red_lines_text(metric: str, red_lines: Sequence[RedLine]) -> str:
 
 def metric_zh(metric: str) -> str:
     return METRICS[metric].zh
+
+
+# The English beside the Chinese name, on pages, PDFs and charts: never the raw id.
+METRIC_EN = {
+    "reply_rate_3min": "3-min reply rate",
+    "answer_rate_30s": "30-s answer rate",
+    "avg_response_seconds": "avg response time",
+    "inquiry_conversion": "inquiry conversion",
+    "satisfaction_rate": "satisfaction",
+    "dispute_refund_rate": "dispute refund rate",
+}
+
+
+def metric_en(metric: str) -> str:
+    return METRIC_EN.get(metric, metric.replace("_", " "))

@@ -184,6 +184,7 @@ def environment() -> jinja2.Environment:
         rate=fmt.rate_text,
         metric=lambda value, metric: fmt.metric_text(metric, value),
         metric_zh=_metric_zh,
+        metric_en=fmt.metric_en,
         status_zh=lambda status: fmt.STATUS_ZH.get(status, status),
         kind_zh=lambda kind: fmt.KIND_ZH.get(kind, kind),
         platform_zh=lambda platform: fmt.PLATFORM_ZH.get(platform, platform),

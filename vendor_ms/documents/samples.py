@@ -266,7 +266,7 @@ def sample_scorecard(index: int = 0) -> ScorecardView:
             metric_zh=score.items[i].metric_zh,
             points=[(day, value(t, item.metric)) for day, t in zip(days, per_day, strict=True)],
             target=item.bands[0].threshold if item.bands else None,
-            red_line=item.red_lines[0].threshold if item.red_lines else None,
+            red_lines=[line.threshold for line in item.red_lines],
             higher_is_better=item.bands[0].at_least is not None if item.bands else True,
         )
         for i, item in enumerate(doc.scorecard.metric_items)

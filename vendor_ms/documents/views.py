@@ -138,13 +138,14 @@ class InvoiceView(_View, frozen=True, kw_only=True):
 
 
 class DailySeries(_View, frozen=True, kw_only=True):
-    """One metric day by day, with the contract's target (first band) and red line."""
+    """One metric day by day (the days of the period inside the contract's term, up to today),
+    with the contract's target (first band) and every red line of the item."""
 
     metric: str
     metric_zh: str
     points: list[tuple[date, Decimal | None]]
     target: Decimal | None  # the first band's threshold
-    red_line: Decimal | None  # the first red line's threshold
+    red_lines: list[Decimal] = msgspec.field(default_factory=list)  # every red line's threshold, as written
     higher_is_better: bool
 
 

@@ -80,7 +80,11 @@ async def scorecard_view(caller: Caller, contract_code: str, period_text: str | 
     by_day = await sum_totals([contract["id"]], period.start, period.end, "day")
     by_account = await sum_totals([contract["id"]], period.start, period.end, "account")
     daily_values = {key.day: metric_values(totals) for key, totals in by_day.items()}
-    days = [period.start.fromordinal(o) for o in range(period.start.toordinal(), period.end.toordinal() + 1)]
+    # The trend shows the days the contract runs, up to today: not days before it started or
+    # after it ended, nor the rest of an open period, as if they were days without data.
+    first = max(period.start, contract["starts_on"])
+    last = min(period.end, contract["ends_on"], clock.today(contract["timezone"]))
+    days = [first.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)]
     series = []
     for item in doc.scorecard.metric_items:
         series.append(
@@ -89,7 +93,7 @@ async def scorecard_view(caller: Caller, contract_code: str, period_text: str | 
                 metric_zh=METRICS[item.metric].zh,
                 points=[(day, _dec(decimal_text(daily_values.get(day, {}).get(item.metric)))) for day in days],
                 target=item.bands[0].threshold if item.bands else None,
-                red_line=item.red_lines[0].threshold if item.red_lines else None,
+                red_lines=[line.threshold for line in item.red_lines],
                 higher_is_better=METRICS[item.metric].higher_is_better,
             )
         )

@@ -52,20 +52,10 @@ def _money(value: Any) -> str:
     return fmt.money(Decimal(str(value)))
 
 
-METRIC_EN = {
-    "reply_rate_3min": "3-min reply rate",
-    "answer_rate_30s": "30-s answer rate",
-    "avg_response_seconds": "avg response time",
-    "inquiry_conversion": "inquiry conversion",
-    "satisfaction_rate": "satisfaction",
-    "dispute_refund_rate": "dispute refund rate",
-}
-
-
 def _metric_name(metric: str) -> str:
     """`3分钟人工回复率 3-min reply rate`: Chinese first, the English beside, never the bare id."""
     spec = METRICS.get(metric)
-    return f"{spec.zh} {METRIC_EN.get(metric, metric.replace('_', ' '))}" if spec else metric
+    return f"{spec.zh} {fmt.metric_en(metric)}" if spec else metric
 
 
 def _metric_value(value: Any, metric: str) -> str:
