@@ -60,6 +60,8 @@ WHO_MAY = {
     "summary.read": {ADMIN, FINANCE},
     "audit.read": EVERYONE,
     "user.create": {ADMIN},
+    "user.read": {ADMIN},
+    "user.set_password": {ADMIN},
     "token.create": {ADMIN},
     "token.revoke": {ADMIN},
 }

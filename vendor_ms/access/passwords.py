@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from vendor_ms import clock
-from vendor_ms.access import audit
+from vendor_ms.access import audit, policy
 from vendor_ms.access.caller import Caller, Role
 from vendor_ms.db.engine import transaction
 from vendor_ms.db.tables import LoginFailure, User, UserShop
@@ -71,7 +71,7 @@ def password_version(password_hash: str | None) -> str:
 
 async def set_password(caller: Caller, user_name: str, password: str) -> None:
     """Admin sets (or replaces) a user's password; audited, never logged."""
-    caller.require_role("admin", action="setting passwords")
+    policy.SET_PASSWORD.require(caller)
     password_hash = await asyncio.to_thread(hash_password, password)
     async with transaction():
         user = await User.select(User.id, User.vendor_code).where(User.name == user_name).first()

@@ -21,7 +21,9 @@ for one vendor) or `finance`. Two questions are answered here and nowhere else.
     comparison.read      admin, shop_owner, finance     vendor comparison (JSON, PDF)
     summary.read         admin, finance                 the finance summary PDF
     audit.read           everyone                       the audit trail
-    user.create          admin                          `users create`
+    user.create          admin                          `users create`, the admin page's form
+    user.read            admin                          the admin page's list of users
+    user.set_password    admin                          `users set-password`, the admin page's form
     token.create         admin                          `tokens create`
     token.revoke         admin                          `tokens revoke`
 
@@ -144,6 +146,8 @@ COMPARE_VENDORS = _action(
 FINANCE_SUMMARY = _action("summary.read", ("admin", "finance"), "the finance summary")
 READ_AUDIT = _action("audit.read", EVERYONE, "reading the audit trail")
 CREATE_USER = _action("user.create", ("admin",), "creating users")
+READ_USERS = _action("user.read", ("admin",), "listing users")
+SET_PASSWORD = _action("user.set_password", ("admin",), "setting passwords")
 CREATE_TOKEN = _action("token.create", ("admin",), "creating tokens")
 REVOKE_TOKEN = _action("token.revoke", ("admin",), "revoking tokens")
 

@@ -210,7 +210,7 @@ async def list_tokens() -> list[dict[str, object]]:
 
 async def list_users(caller: Caller) -> list[dict[str, object]]:
     """Every user with its role, scope, whether it can sign in, and its live tokens (admin only)."""
-    caller.require_role("admin", action="listing users")
+    policy.READ_USERS.require(caller)
     users = await User.select(
         User.id, User.name, User.role, User.vendor_code, User.created_at, User.password_hash
     ).order_by(User.name)

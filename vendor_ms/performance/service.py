@@ -142,7 +142,7 @@ async def problems(caller: Caller, parsed: ParsedBatch) -> list[FieldError]:
     The dry run of the upload page: the same parsing and the same placement rules (accounts in
     the caller's scope, dates inside bindings and terms) as `ingest`, which checks them again
     when the batch is confirmed."""
-    caller.require_role(*SUBMITTER_ROLES, action="submitting performance data")  # type: ignore[arg-type]
+    policy.SUBMIT_PERFORMANCE.require(caller)
     terms = await _terms(caller, (code for code, _ in parsed.keys))
     errors = [*parsed.errors, *place_records(parsed.keys, parsed.rows, terms.by_code)[1]]
     return sorted(errors, key=lambda e: e.row or 0)

@@ -2,9 +2,9 @@
 
 A session (Litestar's server-side sessions, in the database store) holds the user's id and a
 fingerprint of its password hash; each request loads the user afresh, so a changed password, a
-changed role or a deleted user takes effect at once. A page declares its roles like an API route
-(`opt=roles(...)`); a role that may not see a page gets the same not-found page as a missing
-record, so a page's existence tells nothing either.
+changed role or a deleted user takes effect at once. A page declares its action like an API route
+(`opt=allow(policy.X)`: the policy's roles for it); a role that may not see a page gets the same
+not-found page as a missing record, so a page's existence tells nothing either.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from vendor_ms import clock
+from vendor_ms.access import policy
 from vendor_ms.access.caller import Caller
 from vendor_ms.domain.periods import period_containing
 from vendor_ms.errors import FieldError, ValidationFailed
@@ -21,7 +22,12 @@ MultipartForm = Annotated[T, Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
 def page(name: str, caller: Caller | None, status: int = 200, **context: Any) -> Template:
-    return Template(name, context={"caller": caller, **context}, status_code=status, media_type="text/html")
+    """A page; its template asks `may("invoice.issue")` what to offer, from the one policy."""
+
+    def may(action: str) -> bool:
+        return caller is not None and policy.ACTIONS[action].allows(caller.role)
+
+    return Template(name, context={"caller": caller, "may": may, **context}, status_code=status, media_type="text/html")
 
 
 def see_other(path: str) -> Redirect:

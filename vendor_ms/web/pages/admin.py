@@ -8,22 +8,21 @@ from litestar import Request, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from vendor_ms.access import passwords
+from vendor_ms.access import passwords, policy
 from vendor_ms.access.service import create_user, list_users
-from vendor_ms.api.auth import roles
+from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep, PathStr
 from vendor_ms.web.pages._common import page, see_other
 
-ADMIN = ("admin",)  # as `vendor-ms users create` (an admin's act)
 Text = Annotated[str | None, QueryParameter(required=False, max_length=100)]
 
 
-@get("/admin/users", opt=roles(*ADMIN), include_in_schema=False)
+@get("/admin/users", opt=allow(policy.READ_USERS), include_in_schema=False)
 async def users(caller: CallerDep, updated: Text = None) -> Template:
     return page("admin_users.html", caller, users=await list_users(caller), token=None, updated=updated)
 
 
-@post("/admin/users", opt=roles(*ADMIN), include_in_schema=False)
+@post("/admin/users", opt=allow(policy.CREATE_USER), include_in_schema=False)
 async def create(request: Request[Any, Any, Any], caller: CallerDep) -> Template:
     form = await request.form()
     shops = [s.strip() for s in str(form.get("shops") or "").replace("，", ",").split(",") if s.strip()]
@@ -39,7 +38,7 @@ async def create(request: Request[Any, Any, Any], caller: CallerDep) -> Template
     return page("admin_users.html", caller, users=await list_users(caller), token=issued, updated=None)
 
 
-@post("/admin/users/{name:str}/password", opt=roles(*ADMIN), include_in_schema=False)
+@post("/admin/users/{name:str}/password", opt=allow(policy.SET_PASSWORD), include_in_schema=False)
 async def set_password(request: Request[Any, Any, Any], caller: CallerDep, name: PathStr) -> Redirect:
     await passwords.set_password(caller, name, str((await request.form()).get("password") or ""))
     return see_other(f"/admin/users?updated={name}")

@@ -9,7 +9,8 @@ from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
-from vendor_ms.api.auth import roles
+from vendor_ms.access import policy
+from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep
 from vendor_ms.billing.service import issue_invoice, list_invoices, run_billing
 from vendor_ms.documents.render import render_pdf
@@ -19,7 +20,6 @@ from vendor_ms.pagination import MAX_LIMIT, Window
 from vendor_ms.reporting.service import summary_view
 from vendor_ms.web.pages._common import last_month, page, see_other
 
-FINANCE = ("admin", "finance")  # as POST /api/v1/billing-runs and GET /api/v1/reports/summary.pdf
 PeriodQuery = Annotated[str | None, QueryParameter(name="period", required=False, max_length=12)]
 Text = Annotated[str | None, QueryParameter(required=False, max_length=64)]
 
@@ -31,7 +31,7 @@ def _period(text: str | None) -> str:
         raise ValidationFailed([FieldError("period", str(exc))]) from None
 
 
-@get("/billing", opt=roles(*FINANCE), include_in_schema=False)
+@get("/billing", opt=allow(policy.RUN_BILLING), include_in_schema=False)
 async def billing(caller: CallerDep, period: PeriodQuery = None, run: Text = None, issued: Text = None) -> Template:
     label = _period(period)
     view = await summary_view(caller, label)
@@ -44,14 +44,14 @@ async def _drafts(caller: Any, label: str) -> list[Any]:
     return list(page_.items)
 
 
-@post("/billing/run", opt=roles(*FINANCE), include_in_schema=False)
+@post("/billing/run", opt=allow(policy.RUN_BILLING), include_in_schema=False)
 async def close_period(request: Request[Any, Any, Any], caller: CallerDep) -> Redirect:
     label = _period(str((await request.form()).get("period") or ""))
     result = await run_billing(caller, label)
     return see_other(f"/billing?period={label}&run={result.drafts}")
 
 
-@post("/billing/issue", opt=roles(*FINANCE), include_in_schema=False)
+@post("/billing/issue", opt=allow(policy.ISSUE_INVOICE), include_in_schema=False)
 async def issue_drafts(request: Request[Any, Any, Any], caller: CallerDep) -> Redirect:
     """Issue the drafts ticked on the page (one, or all), each in its own transaction as via the API."""
     form = await request.form()
@@ -62,7 +62,7 @@ async def issue_drafts(request: Request[Any, Any, Any], caller: CallerDep) -> Re
     return see_other(f"/billing?period={label}&issued={len(ids)}")
 
 
-@get("/billing/summary.pdf", opt=roles(*FINANCE), include_in_schema=False)
+@get("/billing/summary.pdf", opt=allow(policy.FINANCE_SUMMARY), include_in_schema=False)
 async def summary_pdf(caller: CallerDep, period: PeriodQuery = None) -> Response[bytes]:
     view = await summary_view(caller, _period(period))
     content = await asyncio.to_thread(render_pdf, "summary", view)

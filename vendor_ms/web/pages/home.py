@@ -5,13 +5,14 @@ from __future__ import annotations
 from litestar import get
 from litestar.response import Template
 
-from vendor_ms.api.auth import ALL_ROLES, roles
+from vendor_ms.access import policy
+from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep
 from vendor_ms.reporting.dashboard import dashboard
 from vendor_ms.web.pages._common import page
 
 
-@get("/", opt=roles(*ALL_ROLES), include_in_schema=False)
+@get("/", opt=allow(policy.READ_CONTRACTS), include_in_schema=False)
 async def home(caller: CallerDep) -> Template:
     return page("dashboard.html", caller, board=await dashboard(caller))
 

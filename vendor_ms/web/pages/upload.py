@@ -19,8 +19,9 @@ from litestar import get as get_
 from litestar.datastructures import UploadFile
 from litestar.response import Template
 
+from vendor_ms.access import policy
 from vendor_ms.access.caller import Caller
-from vendor_ms.api.auth import roles
+from vendor_ms.api.auth import allow
 from vendor_ms.api.params import CallerDep
 from vendor_ms.domain.performance import CSV_HEADERS, MAX_BATCH_RECORDS, decode_csv_text, parse_csv
 from vendor_ms.errors import AppError, FieldError, NotFound, ValidationFailed
@@ -30,7 +31,6 @@ from vendor_ms.web.messages import chinese
 from vendor_ms.web.pages._common import MultipartForm, page
 from vendor_ms.web.store import DatabaseStore
 
-SUBMITTERS = ("admin", "vendor", "shop_owner")  # as POST /api/v1/performance/daily.csv
 PREVIEW_ROWS = 10
 PENDING_SECONDS = 3600
 _pending = DatabaseStore("uploads")
@@ -101,19 +101,19 @@ async def _check(caller: Caller, file_name: str, raw: bytes) -> Checked:
     return checked
 
 
-@get_("/upload", opt=roles(*SUBMITTERS), include_in_schema=False)
+@get_("/upload", opt=allow(policy.SUBMIT_PERFORMANCE), include_in_schema=False)
 async def upload_form(caller: CallerDep) -> Template:
     return page("upload.html", caller, checked=None, result=None)
 
 
-@post("/upload", opt=roles(*SUBMITTERS), include_in_schema=False)
+@post("/upload", opt=allow(policy.SUBMIT_PERFORMANCE), include_in_schema=False)
 async def check(caller: CallerDep, data: MultipartForm[UploadForm]) -> Template:
     raw = await data.file.read()
     checked = await _check(caller, data.file.filename or "upload", raw)
     return page("upload.html", caller, checked=checked, result=None)
 
 
-@post("/upload/confirm", opt=roles(*SUBMITTERS), include_in_schema=False)
+@post("/upload/confirm", opt=allow(policy.SUBMIT_PERFORMANCE), include_in_schema=False)
 async def confirm(request: Request[Any, Any, Any], caller: CallerDep) -> Template:
     token = str((await request.form()).get("token") or "")
     stored = await _pending.get(token) if token else None
