@@ -40,3 +40,10 @@ def test_demo_builds_the_whole_month(tmp_path: Path) -> None:
     # 云客 is the good vendor: full marks and the whole bonus.
     assert rows["PDD-MM-PRE-2026"][3:5] == ["100/100", "1,000.00"]
     assert (out / "demo-tokens.txt").stat().st_mode & 0o077 == 0
+    # a web sign-in per role, printed and kept (readable by the owner only)
+    logins = (out / "demo-logins.txt").read_text(encoding="utf-8").split()
+    assert (out / "demo-logins.txt").stat().st_mode & 0o077 == 0
+    assert logins[1::3] == ["admin", "finance", "shop_owner", "vendor"]
+    for name, password in zip(logins[0::3], logins[2::3], strict=True):
+        assert f"{name}" in done.stdout and password in done.stdout
+    assert lines[-1] == "now run `./dev serve` and open http://127.0.0.1:8000/ (the API reference is at /schema)"

@@ -136,7 +136,10 @@ async def sign_in(user_name: str, password: str) -> SignedIn:
     assert row is not None
     version = password_version(stored)
     async with transaction():
-        await LoginFailure.delete().where(LoginFailure.user_name == user_name)
+        # this name's failures, and everyone's too old to count for a lock any more
+        await LoginFailure.delete().where(
+            (LoginFailure.user_name == user_name) | (LoginFailure.at < clock.now() - 2 * WINDOW)
+        )
         caller = await session_caller(row["id"], version)
         assert caller is not None
         await audit.record(

@@ -14,8 +14,8 @@ Every route is first read once and must answer 200 with its media type; any non-
 socket error during a measurement fails the bench.
 
 To bench another read, add a `Route` to ROUTES: its path is a template filled from the seeded
-`World`, its credential makes the request's headers (a bearer token here; a signed-in session
-cookie is another `Credential`).
+`World`, its credential makes the request's headers: a bearer token for the API, the session
+cookie of a signed-in shop owner (of the world's shop) for the web app's pages.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -55,6 +56,8 @@ class World:
     contracts: int
     records: int
     invoices: int
+    owner_name: str = ""  # a shop owner of `shop`, who signs in to the web app with this password
+    owner_password: str = ""
 
     def fill(self, template: str) -> str:
         return template.format(contract=self.contract, shop=self.shop, invoice=self.invoice, period=self.period)
@@ -66,6 +69,36 @@ Credential = Callable[[World, str], dict[str, str]]
 
 def admin_bearer(world: World, base: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {world.admin_token}"}
+
+
+def _cookies(response: object) -> dict[str, str]:
+    # The session and CSRF cookies are Secure, which a client keeps from plain http only by hand.
+    found = {}
+    for header in response.headers.get_list("set-cookie"):  # type: ignore[attr-defined]
+        name, _, rest = header.partition("=")
+        found[name.strip()] = rest.split(";", 1)[0]
+    return found
+
+
+def signed_in_owner(world: World, base: str) -> dict[str, str]:
+    """The cookie of the shop owner's session, signed in through the sign-in form as a browser does."""
+    import httpx
+
+    form = httpx.get(f"{base}/login", timeout=30)
+    cookies = _cookies(form)
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
+    if token is None:
+        raise RuntimeError("the sign-in form has no CSRF field")
+    answer = httpx.post(
+        f"{base}/login",
+        data={"username": world.owner_name, "password": world.owner_password, "_csrf_token": token.group(1)},
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+        timeout=30,
+    )
+    if answer.status_code != 303:
+        raise RuntimeError(f"the bench's shop owner cannot sign in: {answer.status_code}")
+    cookies.update(_cookies(answer))
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +114,7 @@ class Goal:
 
 JSON_READ = Goal(postgresql=0.3, sqlite=0.2)
 LIVE_COMPUTATION = Goal(postgresql=0.1, sqlite=0.1)
+HTML_PAGE = Goal(postgresql=0.1, sqlite=0.1)  # issue 11, point 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +134,10 @@ ROUTES: list[Route] = [
     Route("/api/v1/invoices/{invoice}", JSON_READ),
     Route("/api/v1/invoices?limit=50", JSON_READ),
     Route("/api/v1/contracts/{contract}/scorecard?period={period}", LIVE_COMPUTATION),
+    # the web app, as the shop owner of {shop} sees it
+    Route("/", HTML_PAGE, signed_in_owner, "text/html"),
+    Route("/invoices", HTML_PAGE, signed_in_owner, "text/html"),
+    Route("/shops/{shop}/comparison?period={period}", HTML_PAGE, signed_in_owner, "text/html"),
 ]
 
 
@@ -240,6 +278,9 @@ async def seed(url: str, contracts: int, accounts: int) -> World:
         token = await create_user(admin, name="bench-admin", role="admin")
         first = await list_invoices(admin, contract=_document(0, accounts)["code"], window=Window(1))  # type: ignore[arg-type]
         invoices = await list_invoices(admin, window=Window(1))
+        shop = first.items[0].shop
+        owner_password = secrets.token_urlsafe(12)
+        await create_user(admin, name="bench-owner", role="shop_owner", shops=[shop], password=owner_password)
         if is_postgres_url(url):
             await execute("ANALYZE")
     invoice = first.items[0]
@@ -252,6 +293,8 @@ async def seed(url: str, contracts: int, accounts: int) -> World:
         contracts=contracts,
         records=records,
         invoices=invoices.total,
+        owner_name="bench-owner",
+        owner_password=owner_password,
     )
 
 

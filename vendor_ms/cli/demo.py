@@ -1,7 +1,8 @@
 """`vendor-ms demo`: the whole product on a fresh SQLite file, in one command.
 
-Imports contracts/, creates a user per role, generates a seeded month (October 2026) of
-per-account data, records the month's incidents, bills the month (and each promotion day),
+Imports contracts/, creates a user per role (an API token and a web sign-in each), generates a
+seeded month (October 2026) of per-account data, records the month's incidents, bills the month
+(and each promotion day),
 issues every invoice (numbers and stored PDFs), renders every scorecard, comparison and the
 finance summary into reports/out/, and prints who earned what.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import sys
 import time
 from datetime import timedelta
@@ -55,9 +57,12 @@ def run_demo(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"\n{len(written)} PDFs in {out}/ (invoices/, scorecards/, comparisons/, summary-2026-10.pdf)"
         f"\ndatabase: {database}   API tokens: {out / 'demo-tokens.txt'}"
-        f"\nexplore: VENDOR_MS_DATABASE_URL=sqlite:///{database} ./dev serve   then open http://127.0.0.1:8000/schema"
         f"\ndone in {time.monotonic() - started:.1f} s"
+        f"\n\nweb sign-ins (also in {out / 'demo-logins.txt'}):"
     )
+    for line in world["logins"]:
+        print(f"  {line}")
+    print("\nnow run `./dev serve` and open http://127.0.0.1:8000/ (the API reference is at /schema)")
     return 0
 
 
@@ -87,18 +92,21 @@ async def _build_world(database: Path, files: list[Path], out: Path) -> dict[str
         shops, vendors = len({d.shop.code for d in docs}), len({d.vendor.code for d in docs})
         _say(f"imported {len(docs)} contracts: {shops} shops, {vendors} vendors")
 
-        tokens = []
+        tokens, logins = [], []
         for name, role, shop_codes, vendor in (
             ("demo-admin", "admin", None, None),
             ("demo-finance", "finance", None, None),
             ("demo-owner-mengmeng", "shop_owner", ["pdd-mengmeng"], None),
             ("demo-vendor-yunke", "vendor", None, "yunke"),
         ):
-            issued = await create_user(admin, name=name, role=role, shops=shop_codes, vendor=vendor)
+            password = secrets.token_urlsafe(9)  # a fresh one each demo: never a known default
+            issued = await create_user(admin, name=name, role=role, shops=shop_codes, vendor=vendor, password=password)
             tokens.append(f"{name:<22} {role:<10} {issued.secret}")
-        token_file = out / "demo-tokens.txt"
-        token_file.write_text("\n".join(tokens) + "\n", encoding="utf-8")
-        token_file.chmod(0o600)
+            logins.append(f"{name:<22} {role:<10} {password}")
+        for file_name, lines in (("demo-tokens.txt", tokens), ("demo-logins.txt", logins)):
+            secret_file = out / file_name
+            secret_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            secret_file.chmod(0o600)
 
         bindings = await AccountBinding.select(
             AccountBinding.account.code.as_alias("code"),
@@ -155,7 +163,7 @@ async def _build_world(database: Path, files: list[Path], out: Path) -> dict[str
             more_jobs, more_copies = await gather_jobs(admin, kind, [], DEMO_MONTH.label, 6, out)
             jobs.extend(more_jobs)
             copies.extend(more_copies)
-        return {"jobs": jobs, "copies": copies, "rows": _summary_rows(issued_rows, by_code)}
+        return {"jobs": jobs, "copies": copies, "rows": _summary_rows(issued_rows, by_code), "logins": logins}
 
 
 def _summary_rows(invoices: list[Any], docs: dict[str, Any]) -> list[list[str]]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import pygal
@@ -86,6 +87,23 @@ def _finish(chart: pygal.graph.graph.Graph, key: str) -> str:
     return _ROOT.sub(f"<svg font-family='{FONT_FAMILY}' ", svg, count=1)
 
 
+# Drawing a chart costs pygal tens of milliseconds; the same figures draw the same SVG, so pages
+# asked for again (and PDFs of the same view) reuse it. The key is everything the chart shows.
+CACHED_CHARTS = 512
+_drawn: OrderedDict[str, str] = OrderedDict()
+
+
+def _cached(key: str, build: Callable[[], pygal.graph.graph.Graph]) -> str:
+    svg = _drawn.get(key)
+    if svg is None:
+        svg = _drawn[key] = _finish(build(), key)
+        if len(_drawn) > CACHED_CHARTS:
+            _drawn.popitem(last=False)
+    else:
+        _drawn.move_to_end(key)
+    return svg
+
+
 def _f(value: Decimal | None) -> float | None:
     # pygal plots floats; display only, every figure on the page is printed from the Decimal
     return float(value) if value is not None else None
@@ -133,6 +151,10 @@ def daily_trend(series: DailySeries, width: int = 720, height: int = 230) -> str
     """One metric day by day, its target as a flat green line and each red line as a dashed red one."""
     if not series.points:
         return ""
+    return _cached(f"trend:{series!r}:{width}:{height}", lambda: _trend_chart(series, width, height))
+
+
+def _trend_chart(series: DailySeries, width: int, height: int) -> pygal.graph.graph.Graph:
     values = [_f(value) for _, value in series.points]
     defined = [float(v) for _, v in series.points if v is not None]
     flats = [float(v) for v in (series.target, *series.red_lines) if v is not None]
@@ -171,7 +193,7 @@ def daily_trend(series: DailySeries, width: int = 720, height: int = 230) -> str
             [_f(line)] * n,
             stroke_style={"width": 1.5, "dasharray": "6, 4"},
         )
-    return _finish(chart, f"trend:{series.metric}:{values}:{series.red_lines}")
+    return chart
 
 
 def _bars(
@@ -180,13 +202,31 @@ def _bars(
     series: Sequence[tuple[str, Sequence[float | None]]],
     colors: Sequence[str],
     formatter: object,
-    key: str,
     width: int,
     height: int,
     *,
     rate: bool = False,
     **extra: object,
 ) -> str:
+    drawn = [(name, list(values)) for name, values in series]
+    return _cached(
+        f"bars:{title}:{list(labels)}:{drawn}:{list(colors)}:{width}:{height}:{rate}:{sorted(extra.items())}",
+        lambda: _bar_chart(title, labels, series, colors, formatter, width, height, rate=rate, **extra),
+    )
+
+
+def _bar_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    colors: Sequence[str],
+    formatter: object,
+    width: int,
+    height: int,
+    *,
+    rate: bool,
+    **extra: object,
+) -> pygal.graph.graph.Graph:
     # A series without a single value would only add a legend entry for nothing.
     shown = [
         (name, values, color)
@@ -217,7 +257,7 @@ def _bars(
     )
     for name, values, _ in shown:
         chart.add(name, list(values))
-    return _finish(chart, key)
+    return chart
 
 
 def comparison_charts(view: ComparisonView, width: int = 720) -> dict[str, str]:
@@ -245,7 +285,6 @@ def comparison_charts(view: ComparisonView, width: int = 720) -> dict[str, str]:
         rate_series,
         colors + bench_colors,
         lambda v: f"{v * 100:.1f}%" if v is not None else "",
-        f"rates:{view.shop_code}:{view.period_label}:{rate_series}",
         width,
         320,
         rate=True,
@@ -265,12 +304,10 @@ def comparison_charts(view: ComparisonView, width: int = 720) -> dict[str, str]:
         sec_series,
         colors + bench_colors,
         lambda v: f"{v:.1f}s" if v is not None else "",
-        f"seconds:{view.shop_code}:{view.period_label}:{sec_series}",
         width // 2 - 6,
         260,
         max_scale=5,
     )
-    cost_key = [(r.cost_per_consultation, r.cost_per_converted_buyer) for r in vendors]
     charts["costs"] = _bars(
         "单位成本 unit cost (¥)",
         ["每咨询 per consultation", "每成交买家 per buyer"],
@@ -280,7 +317,6 @@ def comparison_charts(view: ComparisonView, width: int = 720) -> dict[str, str]:
         ],
         colors,
         lambda v: f"¥{v:,.2f}" if v is not None else "",
-        f"costs:{view.shop_code}:{view.period_label}:{cost_key}",
         width // 2 - 6,
         260,
         max_scale=5,
@@ -306,10 +342,17 @@ def _score_trend(view: ComparisonView, names: Sequence[str], colors: Sequence[st
         for name, scores, color in zip(names, by_vendor, colors, strict=True)
         if any(scores.get(p) is not None for p in periods)
     ]
+    drawn = [(name, [scores.get(p) for p in periods], color) for name, scores, color in shown]
+    return _cached(f"score-trend:{periods}:{drawn}:{width}", lambda: _score_trend_chart(periods, drawn, width))
+
+
+def _score_trend_chart(
+    periods: list[str], drawn: list[tuple[str, list[Decimal | None], str]], width: int
+) -> pygal.graph.graph.Graph:
     chart = pygal.Line(
-        style=_style([color for _, _, color in shown]),
+        style=_style([color for _, _, color in drawn]),
         **_config(
-            len(shown),
+            len(drawn),
             3,
             width=width,
             height=240,
@@ -323,6 +366,6 @@ def _score_trend(view: ComparisonView, names: Sequence[str], colors: Sequence[st
             truncate_legend=-1,
         ),
     )
-    for name, scores, _ in shown:
-        chart.add(name, [_f(scores.get(label)) for label in periods], stroke_style={"width": 2})
-    return _finish(chart, f"trend:{view.shop_code}:{periods}:{[n for n, _, _ in shown]}")
+    for name, values, _ in drawn:
+        chart.add(name, [_f(v) for v in values], stroke_style={"width": 2})
+    return chart

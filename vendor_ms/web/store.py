@@ -83,3 +83,8 @@ class DatabaseStore(Store):
         await WebStoreEntry.delete().where(
             WebStoreEntry.key.like(f"{self.namespace}:%"), WebStoreEntry.expires_at < clock.now()
         )
+
+
+async def sweep_expired() -> None:
+    """Forget every expired entry (ended sessions, uploads never confirmed); run at each sign-in."""
+    await WebStoreEntry.delete().where(WebStoreEntry.expires_at < clock.now())

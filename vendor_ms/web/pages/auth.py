@@ -13,6 +13,7 @@ from vendor_ms.access.caller import ROLES
 from vendor_ms.api.params import CallerDep
 from vendor_ms.web.pages._common import Form, local_path, page, see_other
 from vendor_ms.web.session import current_caller, end_session, start_session
+from vendor_ms.web.store import sweep_expired
 
 ANYONE = {"public": True}
 SIGNED_IN = {"roles": ROLES}  # signing out is not an action of the policy: anyone signed in
@@ -40,6 +41,7 @@ async def login(request: Request[Any, Any, Any], data: Form[LoginForm]) -> Templ
         status = 429 if refused.locked else 401
         return page("login.html", None, status, next=target, username=data.username, error=refused.detail)
     start_session(request, signed_in.caller, signed_in.password_version)
+    await sweep_expired()
     return see_other(target)
 
 
