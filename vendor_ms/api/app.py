@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     app = Litestar(
         route_handlers=[health, api_v1, *web.route_handlers],
         lifespan=[lifespan],
-        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: app_http_exception},  # type: ignore[arg-type,dict-item]
+        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: app_http_exception},  # type: ignore[dict-item]
         template_config=web.template_config,
         stores=web.stores,
         request_max_body_size=settings.max_body_bytes,

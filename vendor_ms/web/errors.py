@@ -38,7 +38,7 @@ def _page(
         context={"caller": caller, "status": status, "title": title, "message": message, "errors": list(errors)},
         status_code=status,
         media_type="text/html",
-    )  # type: ignore[return-value]
+    )
 
 
 def not_found(request: Request[Any, Any, Any]) -> Response[Any]:
@@ -52,7 +52,7 @@ def not_found(request: Request[Any, Any, Any]) -> Response[Any]:
 def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, SignInRequired):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/login?next={quote(target, safe='')}", status_code=303)  # type: ignore[return-value]
+        return Redirect(f"/login?next={quote(target, safe='')}", status_code=303)
     if isinstance(exc, NotFound | PermissionDenied):
         return not_found(request)
     if isinstance(exc, ValidationFailed):
