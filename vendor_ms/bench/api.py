@@ -160,6 +160,14 @@ class Measured:
     def ratio(self) -> float:
         return self.app.per_second / self.hello.per_second
 
+    @property
+    def cpu_ratio(self) -> float | None:
+        """hello-world's server CPU per request ÷ the app's: the ratio a machine shared with other
+        work moves least (requests/s also depend on how the scheduler shares the cores)."""
+        if self.app.cpu_ms_per_request is None or self.hello.cpu_ms_per_request is None:
+            return None
+        return self.hello.cpu_ms_per_request / self.app.cpu_ms_per_request
+
 
 @dataclass(slots=True)
 class ApiBenchResult:
@@ -180,7 +188,7 @@ def print_report(result: ApiBenchResult) -> None:
     width = max(len(m.route.label) for m in result.measured)
     print(
         f"  {'route':<{width}}  {'app req/s':>10}  {'hello req/s':>11}  {'ratio':>6}  {'goal':<12}"
-        f"  ms CPU/request app, hello"
+        f"  ms CPU/request app, hello (ratio)"
     )
     for m in result.measured:
         goal = m.route.goal.on(result.engine)
@@ -188,6 +196,7 @@ def print_report(result: ApiBenchResult) -> None:
         print(
             f"  {m.route.label:<{width}}  {m.app.per_second:>10,.0f}  {m.hello.per_second:>11,.0f}  "
             f"{m.ratio:>5.2f}×  {f'≥ {goal:.2f} {verdict}':<12}  {_ms(m.app)}, {_ms(m.hello)}"
+            + (f" ({m.cpu_ratio:.2f}×)" if m.cpu_ratio is not None else "")
         )
     print(f"  load average {result.load[0]:.2f} before, {result.load[-1]:.2f} after")
 
