@@ -62,7 +62,7 @@ async def test_a_file_with_errors_lists_every_problem_in_chinese_and_writes_noth
     assert answer.status_code == 200
     found = problems(answer.text)
     assert [(row, column) for row, column, _ in found] == [("4", "满意数"), ("5", "客服账号")]
-    assert found[0][2].startswith("不能大于「surveys」")
+    assert found[0][2].startswith("不能大于「评价数」")  # the column as the file names it
     assert found[1][2].startswith("客服账号 pdd-jy:sf01 不存在或不属于您的合同")
     assert "确认写入" not in answer.text
     assert "pdd-mm:yk02" in answer.text  # the preview shows the file's rows

@@ -8,6 +8,7 @@ shows as it is. Display only: which rows are wrong is decided by `domain.perform
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^unknown account '(.+)'"), "客服账号 {0} 不存在或不属于您的合同"),
@@ -37,10 +38,12 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def chinese(message: str) -> str:
-    """The Chinese sentence for a known message, else ''."""
+def chinese(message: str, columns: Mapping[str, str] | None = None) -> str:
+    """The Chinese sentence for a known message, else ''; a field a message names (`surveys`)
+    reads as the file names its column (评价数) when `columns` maps it."""
+    names = columns or {}
     for pattern, text in _PATTERNS:
         found = pattern.search(message)
         if found:
-            return text.format(*found.groups())
+            return text.format(*(names.get(g, g) for g in found.groups()))
     return ""

@@ -70,7 +70,8 @@ def _problem_rows(errors: list[FieldError], header: list[str]) -> list[dict[str,
         if name is not None:
             named[name] = text
     return [
-        {"row": e.row, "column": named.get(e.field, e.field), "zh": chinese(e.message), "en": e.message} for e in errors
+        {"row": e.row, "column": named.get(e.field, e.field), "zh": chinese(e.message, named), "en": e.message}
+        for e in errors
     ]
 
 
