@@ -2,25 +2,50 @@
 
 Services and the domain raise these; the HTTP layer maps them to RFC 9457 problem details in
 one place (`vendor_ms.api.problems`) and the CLI prints them. Nothing else decides status codes.
+
+Messages are `vendor_ms.messages.Text` (a code and its parameters), rendered in the reader's
+language where the answer is made (`render_detail(lang)`, `FieldError.render(lang)`); a plain
+string is a message not converted yet, shown as written in every language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 
+from vendor_ms.messages import CATALOGUE, DEFAULT_LANG, Lang, Message, Text, render
+
 
 class FieldError(msgspec.Struct, frozen=True, omit_defaults=True):
-    """One problem with one field of the input. `row` is 1-based, for batch uploads."""
+    """One problem with one field of the input. `row` is 1-based, for batch uploads; `field` is
+    the name the input itself used (a JSON key, a document path, a column as the file wrote it)."""
 
     field: str
-    message: str
+    message: Any  # a Message: Text, or str where not converted yet
     row: int | None = None
 
+    @property
+    def code(self) -> str | None:
+        """The message's catalogue code; None for a message not converted yet."""
+        return self.message.code if isinstance(self.message, Text) else None
+
+    def render(self, lang: Lang = DEFAULT_LANG) -> str:
+        """The message alone, in `lang`."""
+        return render(self.message, lang)
+
+    def describe(self, lang: Lang = DEFAULT_LANG) -> str:
+        """Row, field and message in one line, as the CLI and problem summaries print it."""
+        text = self.render(lang)
+        if self.field:
+            text = Text("problems.in_field", field=self.field, message=text).render(lang)
+        if self.row is not None:
+            text = Text("problems.at_row", row=self.row, rest=text).render(lang)
+        return text
+
     def __str__(self) -> str:
-        where = f"row {self.row}: " if self.row is not None else ""
-        return f"{where}{self.field}: {self.message}" if self.field else f"{where}{self.message}"
+        return self.describe()
 
 
 class AppError(Exception):
@@ -28,9 +53,20 @@ class AppError(Exception):
     title = "Bad request"
     slug = "bad-request"
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, detail: Message) -> None:
+        super().__init__(render(detail, "en"))
+        self.message: Message = detail
+
+    @property
+    def detail(self) -> str:
+        return self.render_detail(DEFAULT_LANG)
+
+    def render_detail(self, lang: Lang) -> str:
+        return render(self.message, lang)
+
+    def render_title(self, lang: Lang) -> str:
+        code = f"title.{self.slug}"
+        return Text(code).render(lang) if code in CATALOGUE else self.title
 
 
 class MalformedInput(AppError):
@@ -97,24 +133,20 @@ class ValidationFailed(AppError):
     # Listing a million bad rows helps nobody; the total is always reported.
     MAX_LISTED = 1000
 
-    def __init__(self, errors: Sequence[FieldError], detail: str | None = None) -> None:
+    def __init__(self, errors: Sequence[FieldError], detail: Message | None = None) -> None:
         self.error_count = len(errors)
         self.errors = list(errors[: self.MAX_LISTED])
-        if detail is None:
-            noun = "problem" if self.error_count == 1 else "problems"
-            detail = f"{self.error_count} {noun}: " + "; ".join(str(e) for e in self.errors[:3])
-            if self.error_count > 3:
-                detail += "; ..."
-        super().__init__(detail)
+        self._given_detail = detail
+        super().__init__(detail if detail is not None else "")
+        self.message = detail if detail is not None else self.render_detail("en")
 
-
-class RecordsNotFound(ValidationFailed):
-    """A batch names records the caller cannot see: unknown to it, or someone else's.
-
-    Answered as 404 (scope never reveals existence), still listing every row's errors so the
-    submitter can fix the whole batch at once.
-    """
-
-    status_code = 404
-    title = "Not found"
-    slug = "not-found"
+    def render_detail(self, lang: Lang) -> str:
+        """ "3 problems: row 2: 满意数: ...; ...": the count and the first three, in `lang`."""
+        if self._given_detail is not None:
+            return render(self._given_detail, lang)
+        separator = "；" if lang == "zh" else "; "
+        first = separator.join(e.describe(lang) for e in self.errors[:3])
+        if self.error_count > 3:
+            first = Text("problems.more", first=first).render(lang)
+        code = "problems.one" if self.error_count == 1 else "problems.many"
+        return Text(code, count=self.error_count, first=first).render(lang)

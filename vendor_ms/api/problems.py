@@ -5,6 +5,11 @@ method, body too large, parameter validation) are translated to the same shape. 
 msgspec rejected at its first error is decoded again with `domain.decoding.decode` so the
 answer lists every field error, not just the first.
 
+The answer's language (SPEC 10.4) is negotiated here, once, from `Accept-Language`: Chinese by
+default, English for `en`; title, detail and every listed error's message are rendered in it
+(`Content-Language` says which), and each listed error carries its message's `code`, the same in
+every language, for clients that act on it.
+
 `document_problems` writes the same shape into the OpenAPI document, for every status an
 operation can answer, so clients (and schemathesis) can rely on the schema for errors too.
 """
@@ -23,11 +28,21 @@ from litestar.utils.scope.state import ScopeState
 
 from vendor_ms.domain.decoding import decode, decode_json_bytes
 from vendor_ms.errors import AppError, FieldError, RateLimited, ValidationFailed
+from vendor_ms.messages import CATALOGUE, CONTENT_LANGUAGE, Lang, Text, negotiate
 
 log = logging.getLogger("vendor_ms.api")
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://vendor-ms.dev/problems/"
+
+
+class ProblemError(msgspec.Struct, omit_defaults=True):
+    """One problem of the input: where (`row`, `field` as the input named it) and what."""
+
+    field: str
+    message: str
+    row: int | None = None
+    code: str | None = None  # the message's catalogue code, the same in every language
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -36,29 +51,44 @@ class Problem(msgspec.Struct, omit_defaults=True):
     status: int
     detail: str
     instance: str | None = None
-    errors: list[FieldError] | None = None
+    errors: list[ProblemError] | None = None
     error_count: int | None = None
 
 
+def request_language(request: Request[Any, Any, Any]) -> Lang:
+    """The language of this request's answers (SPEC 10.4): Chinese unless Accept-Language asks for English."""
+    return negotiate(request.headers.get("accept-language"))
+
+
+def problem_errors(errors: list[FieldError], lang: Lang) -> list[ProblemError]:
+    return [ProblemError(e.field, e.render(lang), e.row, e.code) for e in errors]
+
+
 def _response(
-    request: Request[Any, Any, Any], problem: Problem, headers: dict[str, str] | None = None
+    request: Request[Any, Any, Any], problem: Problem, lang: Lang, headers: dict[str, str] | None = None
 ) -> Response[Any]:
     problem.instance = request.url.path
     return Response(
         content=msgspec.json.encode(problem),
         status_code=problem.status,
         media_type=PROBLEM_JSON,
-        headers=headers,
+        headers={**(headers or {}), "Content-Language": CONTENT_LANGUAGE[lang]},
     )
 
 
 def app_error_handler(request: Request[Any, Any, Any], exc: AppError) -> Response[Any]:
-    problem = Problem(type=TYPE_BASE + exc.slug, title=exc.title, status=exc.status_code, detail=exc.detail)
+    lang = request_language(request)
+    problem = Problem(
+        type=TYPE_BASE + exc.slug,
+        title=exc.render_title(lang),
+        status=exc.status_code,
+        detail=exc.render_detail(lang),
+    )
     if isinstance(exc, ValidationFailed):
-        problem.errors = exc.errors
+        problem.errors = problem_errors(exc.errors, lang)
         problem.error_count = exc.error_count
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    return _response(request, problem, headers)
+    return _response(request, problem, lang, headers)
 
 
 def validation_exception_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
@@ -70,7 +100,7 @@ def validation_exception_handler(request: Request[Any, Any, Any], exc: Validatio
     errors = [
         FieldError(
             field=str(e.get("key") or ""),
-            message=f"{e.get('source', 'request')} parameter: {e.get('message', 'invalid')}"
+            message=Text("problems.parameter", source=e.get("source", "request"), message=e.get("message", "invalid"))
             if e.get("source") not in (None, "body")
             else str(e.get("message", "invalid")),
         )
@@ -99,38 +129,40 @@ def _redecode_body(request: Request[Any, Any, Any]) -> AppError | None:
 
 
 def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    lang = request_language(request)
     status = exc.status_code
-    titles = {
-        400: "Bad request",
-        401: "Authentication required",
-        403: "Forbidden",
-        404: "Not found",
-        405: "Method not allowed",
-        413: "Payload too large",
-        415: "Unsupported media type",
-        429: "Too many requests",
-    }
+    slug = _HTTP_SLUGS.get(status, "error")
     detail = str(exc.detail)
     if status == 413:
-        detail = "request body too large: " + detail
-    problem = Problem(
-        type=TYPE_BASE + titles.get(status, "error").lower().replace(" ", "-"),
-        title=titles.get(status, "Error"),
-        status=status,
-        detail=detail,
-    )
-    return _response(request, problem, dict(exc.headers or {}) or None)
+        detail = Text("problems.body_too_large", detail=detail).render(lang)
+    problem = Problem(type=TYPE_BASE + slug, title=Text(f"title.{slug}").render(lang), status=status, detail=detail)
+    return _response(request, problem, lang, dict(exc.headers or {}) or None)
+
+
+# Litestar's own exceptions by status, as the slugs of the problem types (and their titles).
+_HTTP_SLUGS = {
+    400: "bad-request",
+    401: "authentication-required",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    429: "too-many-requests",
+}
+assert all(f"title.{slug}" in CATALOGUE for slug in _HTTP_SLUGS.values())
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    lang = request_language(request)
     problem = Problem(
         type=TYPE_BASE + "internal-error",
-        title="Internal server error",
+        title=Text("title.internal-error").render(lang),
         status=500,
-        detail="an unexpected error occurred; it has been logged",
+        detail=Text("problems.internal").render(lang),
     )
-    return _response(request, problem)
+    return _response(request, problem, lang)
 
 
 EXCEPTION_HANDLERS: dict[type[Exception], Any] = {

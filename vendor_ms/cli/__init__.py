@@ -15,6 +15,7 @@ from typing import Any
 
 from vendor_ms import clock
 from vendor_ms.errors import AppError, ValidationFailed
+from vendor_ms.messages import DEFAULT_LANG, LANGS, Text
 from vendor_ms.settings import Settings, load_settings
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int | None] | int | None]
@@ -31,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--database-url",
         help="sqlite:///path/to/file.sqlite3 or postgresql://... (default: $VENDOR_MS_DATABASE_URL, "
         "else sqlite:///vendor-ms.sqlite3)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=DEFAULT_LANG,
+        help="language of error messages: zh (中文, the default) or en",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (server, contracts, access, *_optional_modules()):
@@ -59,21 +66,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings(**overrides)
     clock.install_from_settings(settings.now)
     handler: Handler = args.handler
+    lang = args.lang
     try:
         outcome = handler(args, settings)
         status = asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
     except ValidationFailed as exc:
-        print(
-            f"error: {exc.title.lower()} ({exc.error_count} problem{'s' if exc.error_count != 1 else ''})",
-            file=sys.stderr,
-        )
+        code = "problems.header.one" if exc.error_count == 1 else "problems.header.many"
+        header = Text(code, count=exc.error_count, title=exc.render_title(lang)).render(lang)
+        print(f"error: {header}", file=sys.stderr)
         for error in exc.errors:
-            print(f"  {error}", file=sys.stderr)
+            print(f"  {error.describe(lang)}", file=sys.stderr)
         if exc.error_count > len(exc.errors):
-            print(f"  ... and {exc.error_count - len(exc.errors)} more", file=sys.stderr)
+            print(
+                f"  {Text('problems.and_more', count=exc.error_count - len(exc.errors)).render(lang)}", file=sys.stderr
+            )
         return 2
     except AppError as exc:
-        print(f"error: {exc.detail}", file=sys.stderr)
+        print(f"error: {exc.render_detail(lang)}", file=sys.stderr)
         return 2 if exc.status_code in (400, 404, 409, 413) else 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -1,4 +1,9 @@
-"""`vendor-ms ingest FILE.csv`: submit daily performance records from a CSV, all-or-nothing.
+"""`vendor-ms ingest FILE`: submit daily performance records from a CSV or XLSX file, all-or-nothing.
+
+The file is read exactly as the API reads it (`performance.service.read_file`): a vendor's own
+file with the headers of SPEC 3, or a platform's 客服绩效 export under its profile (`--profile`,
+by default the platform of the contracts its accounts belong to); XLSX: the first sheet, or
+`--sheet`.
 
 `--token` submits as that token's user, within its scope (a vendor's accounts; a shop owner's,
 as a platform export), exactly as the API would. `--vendor CODE` (or `--shop CODE`) lets the
@@ -14,18 +19,26 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from vendor_ms.access.caller import Caller
+from vendor_ms.domain.export_profiles import PROFILES
 from vendor_ms.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ingest = sub.add_parser(
         "ingest",
-        help="submit a CSV of daily performance records (one all-or-nothing batch)",
-        description="CSV: UTF-8 (with or without BOM), UTF-16 with BOM, GBK or GB18030; header with the JSON "
-        "field names or the Chinese headers (客服账号, 日期, 咨询人数, ...), any column order; thousands "
-        "separators allowed. Error rows count the header as row 1.",
+        help="submit a CSV or XLSX file of daily performance records (one all-or-nothing batch)",
+        description="CSV: UTF-8 (with or without BOM), UTF-16 with BOM, GBK or GB18030; XLSX: the first sheet "
+        "(or --sheet). Header with the JSON field names or the Chinese headers (客服账号, 日期, 咨询人数, ...), "
+        "or a platform export's own columns (--profile); any column order; thousands separators allowed; rate "
+        "columns are checked against their row's counts. Rows are numbered as the spreadsheet shows them.",
     )
-    ingest.add_argument("file", type=Path, help="the CSV file")
+    ingest.add_argument("file", type=Path, help="the CSV or XLSX file")
+    ingest.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        help="the export's column layout (default: the platform of the contracts its accounts belong to)",
+    )
+    ingest.add_argument("--sheet", help="XLSX: the worksheet to read (default: the first)")
     who = ingest.add_mutually_exclusive_group(required=True)
     who.add_argument("--token", help="submit as this bearer token's user, within its scope")
     who.add_argument("--vendor", metavar="CODE", help="local operator: submit for vendor CODE's contracts")
@@ -36,20 +49,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 async def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from vendor_ms.cli._db import database
-    from vendor_ms.domain.performance import parse_csv
     from vendor_ms.errors import AppError
-    from vendor_ms.performance.service import ingest
+    from vendor_ms.performance.service import ingest, read_file
 
     path: Path = args.file
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise AppError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with _progress(f"reading {path.name}", total=max(raw.count(b"\n"), 1)) as advance:
-        # No per-request limit here: a file is one batch, however large.
-        parsed = parse_csv(raw, max_records=None, progress=advance)
     async with database(settings):
         caller = await _caller(args)
+        with _progress(f"reading {path.name}", total=None) as advance:
+            # No per-request limit here: a file is one batch, however large.
+            parsed = await read_file(
+                caller, raw, profile=args.profile, sheet=args.sheet, max_records=None, progress=advance
+            )
         with _progress(f"writing {parsed.count:,} records", total=None):
             result = await ingest(caller, parsed, idempotency_key=args.idempotency_key)
     answer = result.answer

@@ -1,9 +1,11 @@
-"""Daily performance records (SPEC section 3): parsing JSON and CSV batches and validating every row.
+"""Daily performance records (SPEC section 3): the record's shape, parsing JSON batches, and
+the checks of every value that files (`performance_files`) share.
 
 Pure: bytes in, typed rows (or every row's errors) out; no database. A batch is all-or-nothing,
 so parsing never stops at the first problem: it collects each row's errors (row number, field,
-reason) and the service adds the errors only the database can find (unknown accounts, dates
-outside a binding) before refusing the batch as a whole.
+message as a `Text`) and the service adds the errors only the database can find (unknown
+accounts, dates outside a binding or after today: `record_placement`) before refusing the batch
+as a whole, with every problem in one answer (SPEC 10.4).
 
 Values are stored as integers: counts as they are, `response_seconds_total` in milliseconds and
 `sales_amount` in fen (`RecordField.places` decimals, never more). A validated record is the
@@ -17,15 +19,13 @@ of SPEC section 3, in any order; numbers may carry thousands separators.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
 import msgspec
@@ -33,10 +33,10 @@ import msgspec
 from vendor_ms.domain.contract import CODE_PATTERN
 from vendor_ms.domain.decoding import decode_json_bytes
 from vendor_ms.domain.metrics import RECORD_FIELDS, RecordField
-from vendor_ms.errors import FieldError, MalformedInput, RecordsNotFound, ValidationFailed
+from vendor_ms.errors import FieldError, ValidationFailed
+from vendor_ms.messages import Text
 
 MAX_BATCH_RECORDS = 100_000
-UNKNOWN_ACCOUNT = "unknown account"  # an account the submitter cannot see, or that does not exist
 # Upper bound of any stored integer (a count, milliseconds, fen): far above any real account-day,
 # far enough below 2**63 that sums over millions of records cannot overflow.
 MAX_UNITS = 10**12
@@ -44,10 +44,10 @@ ACCOUNT_MAX_LENGTH = 64
 # Account codes follow the contract documents' code pattern; anything else (a formula such as
 # =HYPERLINK(...), spaces, control characters) is malformed rather than an unknown account.
 _ACCOUNT_CODE = re.compile(CODE_PATTERN)
-NOT_A_CODE = "is not an account code (letters and digits, then letters, digits, . _ : -)"
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in RECORD_FIELDS)
-KEY_FIELDS: tuple[tuple[str, str], ...] = (("account", "客服账号"), ("date", "日期"))
+# Each field's name as JSON writes it: messages about JSON name the keys.
+JSON_NAMES: Mapping[str, str] = {name: name for name in FIELD_NAMES}
 
 # The validated counts of one record, in RECORD_FIELDS order: ints, decimals in storage units.
 DailyValues = tuple[int, ...]
@@ -142,18 +142,23 @@ class ParsedBatch:
     errors: list[FieldError] = field(default_factory=list)
     count: int = 0  # records in the batch, valid or not
     source_format: str = "json"
+    profile: str | None = None  # files: the export profile that named the columns
+    # Where placement errors point: the account and date columns as the input named them.
+    account_field: str = "account"
+    date_field: str = "date"
+
+    def all_errors(self, more: Iterable[FieldError] = ()) -> list[FieldError]:
+        """These errors and `more`, ordered by row (then as found within a row: sorted() is stable)."""
+        return sorted([*self.errors, *more], key=lambda e: e.row or 0)
 
     def raise_errors(self, more: Iterable[FieldError] = ()) -> None:
-        """Raise ValidationFailed with these errors and `more`, ordered by row; nothing if none."""
-        errors = [*self.errors, *more]
+        """Raise ValidationFailed with every error, ordered by row; nothing if none.
+
+        An account outside the caller's scope is one row error among the others, worded exactly
+        as for an account that does not exist, in the same 422: the answer reveals nothing."""
+        errors = self.all_errors(more)
         if errors:
-            # Rows first, then in the order found within a row (sorted() is stable).
-            ordered = sorted(errors, key=lambda e: e.row or 0)
-            # An account the caller cannot see makes the batch a 404 (SPEC 7: scope never reveals
-            # existence), whatever else is wrong with it; every row's errors are listed either way.
-            if any(e.field == "account" and e.message.startswith(UNKNOWN_ACCOUNT) for e in errors):
-                raise RecordsNotFound(ordered)
-            raise ValidationFailed(ordered)
+            raise ValidationFailed(errors)
 
     def content_sha256(self) -> str:
         """A digest of the records (accounts, dates, values, in order), whatever format they came in."""
@@ -162,56 +167,60 @@ class ParsedBatch:
         return digest.hexdigest()
 
 
-def _check_count(count: int, max_records: int | None) -> None:
+def check_count(count: int, max_records: int | None) -> None:
     if count == 0:
-        raise ValidationFailed([FieldError("records", "is empty: send at least one record")])
+        raise ValidationFailed([FieldError("records", Text("records.empty"))])
     if max_records is not None and count > max_records:
-        raise ValidationFailed(
-            [FieldError("records", f"has {count:,} records; at most {max_records:,} are accepted per batch")]
-        )
+        raise ValidationFailed([FieldError("records", Text("records.too_many", count=count, limit=max_records))])
 
 
-def _add(parsed: ParsedBatch, seen: dict[tuple[str, date], int], row: int, key: tuple[str, date]) -> None:
+def duplicate_day(key: tuple[str, date], first: int) -> Text:
+    return Text("records.duplicate_day", account=key[0], day=key[1].isoformat(), first=first)
+
+
+def add_key(parsed: ParsedBatch, seen: dict[tuple[str, date], int], row: int, key: tuple[str, date]) -> None:
     """Record a valid (account, date) key, refusing a second record for the same account-day."""
     first = seen.setdefault(key, row)
     if first != row:
-        parsed.errors.append(
-            FieldError("date", f"account {key[0]!r} on {key[1]} already appears in row {first} of this batch", row)
-        )
+        parsed.errors.append(FieldError(parsed.date_field, duplicate_day(key, first), row))
     parsed.keys.append(key)
     parsed.rows.append(row)
 
 
-def _decimal_units(value: Decimal, f: RecordField, row: int, errors: list[FieldError]) -> int:
+def _decimal_units(value: Decimal, f: RecordField, name: str, row: int, errors: list[FieldError]) -> int:
     """The decimal in storage units; appends an error (and returns 0) when it cannot be stored exactly."""
     if not value.is_finite():
-        errors.append(FieldError(f.name, "must be a finite decimal", row))
+        errors.append(FieldError(name, Text("value.not_finite"), row))
         return 0
     if value < 0:
-        errors.append(FieldError(f.name, f"must not be negative, got {value}", row))
+        errors.append(FieldError(name, Text("value.negative", value=str(value)), row))
         return 0
     if value.adjusted() >= 15:
-        errors.append(FieldError(f.name, f"is too large ({value:.6g})", row))
+        errors.append(FieldError(name, Text("value.too_large", value=f"{value:.6g}"), row))
         return 0
     # A tiny value would underflow to 0 when scaled; it has too many decimal places anyway.
     scaled = value.scaleb(f.places)
     units = int(scaled)
     if units != scaled or (value and value.adjusted() < -f.places):
-        errors.append(FieldError(f.name, f"has more than {f.places} decimal places ({value})", row))
+        errors.append(FieldError(name, Text("value.too_many_places", places=f.places, value=str(value)), row))
         return 0
     if units > MAX_UNITS:
-        errors.append(FieldError(f.name, f"is too large ({value})", row))
+        errors.append(FieldError(name, Text("value.too_large", value=str(value)), row))
         return 0
     return units
 
 
-def _finish_values(values: list[Any], row: int, errors: list[FieldError]) -> DailyValues:
-    """Decimals to storage units and the `not_above` bounds of one record (types already checked)."""
+def finish_values(
+    values: list[Any], row: int, errors: list[FieldError], names: Mapping[str, str] = JSON_NAMES
+) -> DailyValues:
+    """Decimals to storage units and the `not_above` bounds of one record (types already checked).
+    `names` are the fields as the input named them (the columns of a file), for the messages."""
     for i, f in _DECIMALS:
-        values[i] = _decimal_units(values[i], f, row, errors)
+        values[i] = _decimal_units(values[i], f, names[f.name], row, errors)
     for i, j, name, bound in _BOUNDS:
         if values[i] > values[j]:
-            errors.append(FieldError(name, f"must not exceed {bound} ({values[i]} > {values[j]})", row))
+            message = Text("value.exceeds", bound=names[bound], value=values[i], limit=values[j])
+            errors.append(FieldError(names[name], message, row))
     return tuple(values)
 
 
@@ -233,7 +242,7 @@ def parse_json(raw: bytes, *, max_records: int | None = MAX_BATCH_RECORDS) -> Pa
         # Something is wrong somewhere: walk the whole body to name every problem.
         return _parse_json_slowly(raw, max_records)
     records = batch.records  # type: ignore[attr-defined]
-    _check_count(len(records), max_records)
+    check_count(len(records), max_records)
     parsed = ParsedBatch(count=len(records))
     _fast_rows(parsed, records)
     return parsed
@@ -243,7 +252,7 @@ def _fast_rows(parsed: ParsedBatch, records: list[Any]) -> None:
     """Structs msgspec has already type-checked: decimals to units, bounds, duplicates.
 
     This loop is the hot path of a valid batch, hence local names and C-level helpers; any
-    record it does not accept outright goes through `_finish_values`, which names the problem.
+    record it does not accept outright goes through `finish_values`, which names the problem.
     """
     astuple = msgspec.structs.astuple
     keys, rows, out, errors = parsed.keys, parsed.rows, parsed.values, parsed.errors
@@ -257,9 +266,7 @@ def _fast_rows(parsed: ParsedBatch, records: list[Any]) -> None:
         key = (t[0], t[1])
         first = setdefault(key, row)
         if first != row:
-            errors.append(
-                FieldError("date", f"account {key[0]!r} on {key[1]} already appears in row {first} of this batch", row)
-            )
+            errors.append(FieldError("date", duplicate_day(key, first), row))
         keys.append(key)
         rows.append(row)
         values = list(t[2:])
@@ -283,23 +290,23 @@ def _fast_rows(parsed: ParsedBatch, records: list[Any]) -> None:
         if exact and all(map(le, bounded(values), bounds(values))):
             out.append(tuple(values))
         else:
-            out.append(_finish_values(list(t[2:]), row, errors))
+            out.append(finish_values(list(t[2:]), row, errors))
 
 
 def _parse_json_slowly(raw: bytes, max_records: int | None) -> ParsedBatch:
     body = decode_json_bytes(raw)  # MalformedInput for broken, too deeply nested or non-UTF-8 JSON
     if not isinstance(body, dict):
-        raise ValidationFailed([FieldError("", 'the body must be an object {"records": [...]}')])
-    problems = [FieldError(str(k), "unknown field") for k in body if k != "records"]
+        raise ValidationFailed([FieldError("", Text("records.body_not_object"))])
+    problems = [FieldError(str(k)[:64], Text("records.unknown_field")) for k in body if k != "records"]
     records = body.get("records")
     if records is None:
-        problems.append(FieldError("records", "is required"))
+        problems.append(FieldError("records", Text("records.required")))
     elif not isinstance(records, list):
-        problems.append(FieldError("records", "must be a list of records"))
+        problems.append(FieldError("records", Text("records.not_list")))
     if problems:
         raise ValidationFailed(problems)
     assert isinstance(records, list)
-    _check_count(len(records), max_records)
+    check_count(len(records), max_records)
     parsed = ParsedBatch(count=len(records))
     seen: dict[tuple[str, date], int] = {}
     for row, item in enumerate(records, 1):
@@ -310,43 +317,53 @@ def _parse_json_slowly(raw: bytes, max_records: int | None) -> ParsedBatch:
 def _json_row(parsed: ParsedBatch, seen: dict[tuple[str, date], int], row: int, item: object) -> None:
     errors = parsed.errors
     if not isinstance(item, dict):
-        errors.append(FieldError("", "must be an object with the fields of a daily record", row))
+        errors.append(FieldError("", Text("records.row_not_object"), row))
         return
     for key in item:
         if key not in _INDEX and key not in ("account", "date"):
-            errors.append(FieldError(str(key)[:64], "unknown field", row))
+            errors.append(FieldError(str(key)[:64], Text("records.unknown_field"), row))
     account = _json_account(item.get("account"), row, errors)
     day = _json_date(item.get("date"), row, errors)
     if account is not None and day is not None:
-        _add(parsed, seen, row, (account, day))
+        add_key(parsed, seen, row, (account, day))
     before = len(errors)
     values: list[Any] = []
     for f in RECORD_FIELDS:
         value = item.get(f.name)
         if value is None:
-            errors.append(FieldError(f.name, "is required" if f.name not in item else "must not be null", row))
+            code = "records.required" if f.name not in item else "records.not_null"
+            errors.append(FieldError(f.name, Text(code), row))
             values.append(0)
         elif f.kind == "int":
             values.append(_json_int(value, f, row, errors))
         else:
             values.append(_json_decimal(value, f, row, errors))
     if len(errors) == before:
-        parsed.values.append(_finish_values(values, row, errors))
+        parsed.values.append(finish_values(values, row, errors))
 
 
 def _json_account(value: object, row: int, errors: list[FieldError]) -> str | None:
     if value is None:
-        errors.append(FieldError("account", "is required", row))
+        errors.append(FieldError("account", Text("records.required"), row))
     elif not isinstance(value, str):
-        errors.append(FieldError("account", "must be a string (the account's code)", row))
+        errors.append(FieldError("account", Text("account.not_string"), row))
     elif not value:
-        errors.append(FieldError("account", "must not be empty", row))
-    elif len(value) > ACCOUNT_MAX_LENGTH:
-        errors.append(FieldError("account", f"must be at most {ACCOUNT_MAX_LENGTH} characters", row))
-    elif not _ACCOUNT_CODE.match(value):
-        errors.append(FieldError("account", NOT_A_CODE, row))
+        errors.append(FieldError("account", Text("value.not_empty"), row))
     else:
-        return value
+        problem = account_problem(value)
+        if problem is None:
+            return value
+        errors.append(FieldError("account", problem, row))
+    return None
+
+
+def account_problem(code: str) -> Text | None:
+    """Why a non-empty text is not an account code (too long, not the code pattern), else None.
+    A formula such as =HYPERLINK(...), spaces or control characters are malformed, not unknown."""
+    if len(code) > ACCOUNT_MAX_LENGTH:
+        return Text("account.too_long", limit=ACCOUNT_MAX_LENGTH)
+    if not _ACCOUNT_CODE.match(code):
+        return Text("account.not_code")
     return None
 
 
@@ -355,26 +372,26 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _json_date(value: object, row: int, errors: list[FieldError]) -> date | None:
     if value is None:
-        errors.append(FieldError("date", "is required", row))
+        errors.append(FieldError("date", Text("records.required"), row))
         return None
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    errors.append(FieldError("date", f"must be a date (YYYY-MM-DD), got {_show(value)}", row))
+    errors.append(FieldError("date", Text("value.not_date_iso", value=_show(value)), row))
     return None
 
 
 def _json_int(value: object, f: RecordField, row: int, errors: list[FieldError]) -> int:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        errors.append(FieldError(f.name, f"must be a whole number, got {_show(value)}", row))
+        errors.append(FieldError(f.name, Text("value.not_whole", value=_show(value)), row))
     elif isinstance(value, Decimal):
-        errors.append(FieldError(f.name, f"must be a whole number, got {value}", row))
+        errors.append(FieldError(f.name, Text("value.not_whole", value=str(value)), row))
     elif value < 0:
-        errors.append(FieldError(f.name, f"must not be negative, got {value}", row))
+        errors.append(FieldError(f.name, Text("value.negative", value=value), row))
     elif value > MAX_UNITS:
-        errors.append(FieldError(f.name, f"is too large (at most {MAX_UNITS})", row))
+        errors.append(FieldError(f.name, Text("value.too_large_max", limit=MAX_UNITS), row))
     else:
         return value
     return 0
@@ -390,7 +407,7 @@ def _json_decimal(value: object, f: RecordField, row: int, errors: list[FieldErr
         return Decimal(value)
     if isinstance(value, str) and len(value) <= 40 and _DECIMAL_TEXT.match(value):
         return Decimal(value)
-    errors.append(FieldError(f.name, f'must be a decimal number or string such as "12.5", got {_show(value)}', row))
+    errors.append(FieldError(f.name, Text("value.not_decimal_json", value=_show(value)), row))
     return Decimal(0)
 
 
@@ -402,272 +419,3 @@ def _show(value: object) -> str:
     if isinstance(value, list | dict):
         return "a list" if isinstance(value, list) else "an object"
     return str(value)[:40]
-
-
-# ---------------------------------------------------------------------------------------------
-# CSV
-
-CSV_HEADERS: Mapping[str, str] = {
-    **{name.lower(): name for name, _ in KEY_FIELDS},
-    **{zh: name for name, zh in KEY_FIELDS},
-    **{f.name.lower(): f.name for f in RECORD_FIELDS},
-    **{f.zh: f.name for f in RECORD_FIELDS},
-}
-_CSV_COLUMNS: tuple[str, ...] = ("account", "date", *FIELD_NAMES)
-_ZH = {**dict(KEY_FIELDS), **{f.name: f.zh for f in RECORD_FIELDS}}
-
-_CSV_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_GROUPED_INT = re.compile(r"^\d{1,3}(,\d{3})+$")
-_CSV_DECIMAL = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^\.\d+$")
-
-
-def decode_csv_text(raw: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 with or without BOM, UTF-16 with BOM, else GBK/GB18030.
-
-    GB18030 is a superset of GBK, so one decoder reads both. A Chinese file in GBK is almost never
-    valid UTF-8, so trying UTF-8 first is safe.
-    """
-    if raw.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8", raw[len(codecs.BOM_UTF8) :])]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates = [("utf-16", raw)]
-    else:
-        candidates = [("utf-8", raw), ("gb18030", raw)]
-    for encoding, data in candidates:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise MalformedInput("the CSV is not text in UTF-8, UTF-16 (with BOM), GBK or GB18030")
-
-
-def parse_csv(
-    raw: bytes,
-    *,
-    max_records: int | None = MAX_BATCH_RECORDS,
-    progress: Callable[[int], None] | None = None,
-) -> ParsedBatch:
-    """Parse a CSV upload. Row numbers are the spreadsheet's: the header is row 1.
-
-    `progress`, if given, is called with the number of rows read so far every 10,000 rows.
-    """
-    text, _encoding = decode_csv_text(raw)
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not lines:
-        raise ValidationFailed([FieldError("", "the CSV is empty: expected a header row and data rows")])
-    delimiter = "\t" if "\t" in lines[0] and "," not in lines[0] else ","
-    reader = csv.reader(lines, delimiter=delimiter)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise MalformedInput(f"the CSV header cannot be read: {exc}") from None
-    columns = _csv_columns(header)
-    parsed = ParsedBatch(source_format="csv")
-    seen: dict[tuple[str, date], int] = {}
-    try:
-        for row, cells in enumerate(reader, 2):
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines (Excel leaves some at the end) are not records
-            parsed.count += 1
-            if max_records is not None and parsed.count > max_records:
-                # Too many: count the rest without parsing them, for the message.
-                parsed.count += sum(1 for cells in reader if any(cell.strip() for cell in cells))
-                break
-            _csv_row(parsed, seen, row, cells, columns, len(header))
-            if progress is not None and parsed.count % 10_000 == 0:
-                progress(parsed.count)
-    except csv.Error as exc:
-        raise MalformedInput(f"the CSV cannot be read near row {reader.line_num}: {exc}") from None
-    _check_count(parsed.count, max_records)
-    if progress is not None:
-        progress(parsed.count)
-    return parsed
-
-
-def _csv_columns(header: list[str]) -> list[int]:
-    """The position of each of `_CSV_COLUMNS` in the header; ValidationFailed naming every problem."""
-    positions: dict[str, int] = {}
-    errors: list[FieldError] = []
-    for i, cell in enumerate(header):
-        text = cell.strip().lstrip("\ufeff").strip()
-        name = CSV_HEADERS.get(text) or CSV_HEADERS.get(text.lower())
-        if name is None:
-            errors.append(FieldError(text[:64] or f"column {i + 1}", "unknown column", 1))
-        elif name in positions:
-            errors.append(FieldError(name, f"appears twice (columns {positions[name] + 1} and {i + 1})", 1))
-        else:
-            positions[name] = i
-    for name in _CSV_COLUMNS:
-        if name not in positions:
-            errors.append(FieldError(name, f"missing column (header {name!r} or {_ZH[name]!r})", 1))
-    if errors:
-        raise ValidationFailed(errors)
-    return [positions[name] for name in _CSV_COLUMNS]
-
-
-def _csv_row(
-    parsed: ParsedBatch,
-    seen: dict[tuple[str, date], int],
-    row: int,
-    cells: list[str],
-    columns: list[int],
-    width: int,
-) -> None:
-    errors = parsed.errors
-    if len(cells) != width:
-        hint = " (an unquoted thousands separator? quote such numbers)" if len(cells) > width else ""
-        errors.append(FieldError("", f"has {len(cells)} cells; the header has {width} columns{hint}", row))
-        return
-    account = cells[columns[0]].strip()
-    day = _csv_date(cells[columns[1]], row, errors)
-    if not account:
-        errors.append(FieldError("account", "is empty", row))
-    elif len(account) > ACCOUNT_MAX_LENGTH:
-        errors.append(FieldError("account", f"must be at most {ACCOUNT_MAX_LENGTH} characters", row))
-    elif not _ACCOUNT_CODE.match(account):
-        errors.append(FieldError("account", NOT_A_CODE, row))
-    elif day is not None:
-        _add(parsed, seen, row, (account, day))
-    before = len(errors)
-    values: list[Any] = []
-    for f, position in zip(RECORD_FIELDS, columns[2:], strict=True):
-        cell = cells[position].strip()
-        if f.kind == "int":
-            values.append(_csv_int(cell, f, row, errors))
-        else:
-            values.append(_csv_decimal(cell, f, row, errors))
-    if len(errors) == before:
-        parsed.values.append(_finish_values(values, row, errors))
-
-
-def _csv_date(cell: str, row: int, errors: list[FieldError]) -> date | None:
-    text = cell.strip()
-    if match := _CSV_DATE.match(text):
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            pass
-    message = "is empty" if not text else f"must be a date (YYYY-MM-DD or YYYY/M/D), got {text[:40]!r}"
-    errors.append(FieldError("date", message, row))
-    return None
-
-
-_MAX_INT_DIGITS = 100
-
-
-def _csv_int(cell: str, f: RecordField, row: int, errors: list[FieldError]) -> int:
-    if (cell.isascii() and cell.isdigit()) or _GROUPED_INT.match(cell):
-        digits = cell.replace(",", "")
-        # int() refuses more than 4,300 digits (ValueError); anything that long is too large anyway.
-        value = int(digits) if len(digits) <= _MAX_INT_DIGITS else MAX_UNITS + 1
-    else:
-        if not cell:
-            message = "is empty"
-        elif cell.startswith("-") and _CSV_DECIMAL.match(cell[1:]):
-            message = f"must not be negative, got {cell}"
-        else:
-            message = f"must be a whole number, got {cell[:40]!r}"
-        errors.append(FieldError(f.name, message, row))
-        return 0
-    if value > MAX_UNITS:
-        errors.append(FieldError(f.name, f"is too large (at most {MAX_UNITS})", row))
-        return 0
-    return value
-
-
-def _csv_decimal(cell: str, f: RecordField, row: int, errors: list[FieldError]) -> Decimal:
-    if _CSV_DECIMAL.match(cell):
-        try:
-            return Decimal(cell.replace(",", ""))
-        except InvalidOperation:  # pragma: no cover - the pattern already excludes these
-            pass
-    if not cell:
-        message = "is empty"
-    elif cell.startswith("-") and _CSV_DECIMAL.match(cell[1:]):
-        message = f"must not be negative, got {cell}"
-    else:
-        message = f"must be a decimal number such as 12.5, got {cell[:40]!r}"
-    errors.append(FieldError(f.name, message, row))
-    return Decimal(0)
-
-
-def csv_header(*, chinese: bool = False) -> list[str]:
-    """The header row of a CSV upload, in the order of SPEC section 3."""
-    return [_ZH[name] if chinese else name for name in _CSV_COLUMNS]
-
-
-def csv_cells(account: str, day: date, values: Sequence[int]) -> list[str]:
-    """One record as CSV cells (the inverse of parsing), decimals written exactly."""
-    cells = [account, day.isoformat()]
-    cells.extend(str(from_units(f, v)) for f, v in zip(RECORD_FIELDS, values, strict=True))
-    return cells
-
-
-# ---------------------------------------------------------------------------------------------
-# placing records on their contracts
-
-
-@dataclass(frozen=True, slots=True)
-class AccountTerm:
-    """One binding of an account to a contract, as the caller may submit for it."""
-
-    account_id: int
-    contract_id: int
-    active_from: date
-    active_to: date | None
-    starts_on: date
-    ends_on: date
-
-    def covers(self, day: date) -> bool:
-        return self.active_from <= day and (self.active_to is None or day <= self.active_to)
-
-
-def place_records(
-    keys: Sequence[tuple[str, date]],
-    rows: Sequence[int],
-    terms: Mapping[str, Sequence[AccountTerm]],
-) -> tuple[list[tuple[int, int]], list[FieldError]]:
-    """(account_id, contract_id) for every record, or the errors of those that fit no binding.
-
-    `terms` holds only the bindings the caller may submit for, so an account of someone else's
-    contract reads exactly like one that does not exist.
-    """
-    placed: list[tuple[int, int]] = []
-    errors: list[FieldError] = []
-    # Most accounts have one binding: its valid days are one range, checked inline.
-    single: dict[str, tuple[date, date, tuple[int, int]]] = {
-        code: (
-            max(t.active_from, t.starts_on),
-            min(t.active_to or date.max, t.ends_on),
-            (t.account_id, t.contract_id),
-        )
-        for code, bindings in terms.items()
-        if len(bindings) == 1
-        for t in bindings
-    }
-    for key, row in zip(keys, rows, strict=True):
-        fast = single.get(key[0])
-        if fast is not None and fast[0] <= key[1] <= fast[1]:
-            placed.append(fast[2])
-            continue
-        error = _placement_error(key[0], key[1], terms.get(key[0]) or (), row)
-        if error is None:
-            term = next(t for t in terms[key[0]] if t.covers(key[1]))
-            placed.append((term.account_id, term.contract_id))
-        else:
-            errors.append(error)
-    return placed, errors
-
-
-def _placement_error(code: str, day: date, bindings: Sequence[AccountTerm], row: int) -> FieldError | None:
-    if not bindings:
-        return FieldError("account", f"{UNKNOWN_ACCOUNT} {code!r}", row)
-    term = next((t for t in bindings if t.covers(day)), None)
-    if term is None:
-        spans = ", ".join(f"{t.active_from} – {t.active_to or 'open end'}" for t in bindings)
-        return FieldError("date", f"{day} is outside the binding of account {code!r} ({spans})", row)
-    if not term.starts_on <= day <= term.ends_on:
-        return FieldError("date", f"{day} is outside the contract term ({term.starts_on} – {term.ends_on})", row)
-    return None

@@ -1,15 +1,21 @@
-"""Performance services: ingest a batch of daily records, list an account-day's revisions, metrics.
+"""Performance services: read a file of records, check a batch, ingest it, list an account-day's
+revisions, metrics.
 
 `ingest` owns one transaction: resolve the batch's accounts (one query), refuse the whole batch
 with every row's errors if anything is wrong, lock the accounts, then write through the bulk
 path of `store` (staging table + set-based statements). Scope follows the caller: a vendor
 submits for the accounts of its own contracts, a shop owner (platform exports) for those of its
-shops; any other account reads as unknown, exactly like one that does not exist.
+shops; any other account reads as unknown, exactly like one that does not exist, as one row
+error among the others (422).
+
+`read_file` reads a CSV or XLSX file under an export profile: the one named, else the one of the
+platform of the contracts its accounts belong to (SPEC 10.3). `problems` is the dry run: every
+problem `ingest` would refuse the batch for, without writing (the upload page's preview).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,9 +37,14 @@ from vendor_ms.db.tables import (
     Vendor,
     via,
 )
+from vendor_ms.domain.contract import PLATFORMS_ZH
+from vendor_ms.domain.export_profiles import STANDARD, ExportProfile, profile_for_platform, profile_named
 from vendor_ms.domain.metrics import PerformanceTotals, decimal_text, metric_values
-from vendor_ms.domain.performance import AccountTerm, ParsedBatch, place_records, values_out
+from vendor_ms.domain.performance import MAX_BATCH_RECORDS, ParsedBatch, values_out
+from vendor_ms.domain.performance_files import account_column, parse_table
+from vendor_ms.domain.record_placement import AccountTerm, place_records
 from vendor_ms.errors import FieldError, NotFound, ValidationFailed
+from vendor_ms.messages import Text
 from vendor_ms.pagination import Page, Window
 from vendor_ms.performance import store
 from vendor_ms.performance.queries import STORAGE_COLUMNS, GroupBy, TotalsKey, sum_totals
@@ -45,6 +56,7 @@ from vendor_ms.performance.schemas import (
     MetricValuesOut,
     RevisionOut,
 )
+from vendor_ms.tabular import FileFormat, read_table
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
 # Account codes per lookup query: far below the bound-parameter limits of both engines.
@@ -83,6 +95,7 @@ async def _terms(caller: Caller, codes: Iterable[str]) -> _Terms:
             AccountBinding.active_to,
             AccountBinding.contract.starts_on.as_alias("starts_on"),
             AccountBinding.contract.ends_on.as_alias("ends_on"),
+            AccountBinding.contract.timezone.as_alias("timezone"),
             via(AccountBinding.contract.shop, Shop).code.as_alias("shop_code"),
             via(AccountBinding.contract.vendor, Vendor).code.as_alias("vendor_code"),
         ).where(AccountBinding.account.code.is_in(wanted[offset : offset + _CODES_PER_QUERY]))
@@ -96,11 +109,84 @@ async def _terms(caller: Caller, codes: Iterable[str]) -> _Terms:
                     active_to=row["active_to"],
                     starts_on=row["starts_on"],
                     ends_on=row["ends_on"],
+                    timezone=row["timezone"],
                 )
             )
             shops[row["contract_id"]] = row["shop_code"]
             vendors[row["contract_id"]] = row["vendor_code"]
     return _Terms(by_code, shops, vendors)
+
+
+def _today(terms: _Terms) -> dict[str, date]:
+    """Today in each timezone of these contracts: no record may be dated after it (SPEC 9.1)."""
+    zones = {t.timezone for bindings in terms.by_code.values() for t in bindings}
+    return {zone: clock.today(zone) for zone in zones}
+
+
+def _placement(parsed: ParsedBatch, terms: _Terms) -> tuple[list[tuple[int, int]], list[FieldError]]:
+    return place_records(
+        parsed.keys,
+        parsed.rows,
+        terms.by_code,
+        _today(terms),
+        account_field=parsed.account_field,
+        date_field=parsed.date_field,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# files
+
+
+async def read_file(
+    caller: Caller,
+    raw: bytes,
+    *,
+    file_format: FileFormat | None = None,
+    profile: str | None = None,
+    sheet: str | None = None,
+    max_records: int | None = MAX_BATCH_RECORDS,
+    progress: Callable[[int], None] | None = None,
+) -> ParsedBatch:
+    """A CSV or XLSX file's records, parsed under the export profile named, else under the
+    profile of the platform its accounts' contracts are on (SPEC 10.3).
+
+    A file whose every column SPEC 3 names (a vendor's own file) needs no profile. Otherwise the
+    accounts (in the caller's scope) say the platform; accounts of several platforms need the
+    profile named; accounts of none (all unknown) read under SPEC 3 alone."""
+    chosen: ExportProfile | None = None
+    if profile is not None:
+        named = profile_named(profile)
+        if isinstance(named, Text):
+            raise ValidationFailed([FieldError("profile", named)])
+        chosen = named
+    table = read_table(raw, sheet=sheet, file_format=file_format)
+    if chosen is None:
+        if all(STANDARD.column(cell) is not None for cell in table.header if cell):
+            chosen = STANDARD
+        else:
+            rows = list(table.rows)
+            table.rows = iter(rows)
+            chosen = await _profile_of_accounts(caller, table.header, rows)
+    return parse_table(table, chosen, max_records=max_records, progress=progress)
+
+
+async def _profile_of_accounts(caller: Caller, header: list[str], rows: list[tuple[int, list[str]]]) -> ExportProfile:
+    at = account_column(header)
+    if at is None:
+        return STANDARD
+    codes = sorted({cells[at] for _, cells in rows if at < len(cells) and cells[at]})
+    platforms: set[str] = set()
+    for offset in range(0, len(codes), _CODES_PER_QUERY):
+        query = AccountBinding.select(via(AccountBinding.contract.shop, Shop).platform.as_alias("platform")).where(
+            AccountBinding.account.code.is_in(codes[offset : offset + _CODES_PER_QUERY])
+        )
+        platforms.update(row["platform"] for row in await policy.ACCOUNT_BINDINGS.restrict(query, caller))
+    profiles = {profile_for_platform(p).name: profile_for_platform(p) for p in platforms}
+    if len(profiles) > 1:
+        shown = [PLATFORMS_ZH.get(p, p) for p in sorted(platforms)]
+        raise ValidationFailed([FieldError("profile", Text("profile.ambiguous", platforms=shown))])
+    return next(iter(profiles.values()), STANDARD)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,12 +198,7 @@ def check_idempotency_key(key: str | None) -> str | None:
         return None
     if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable() or not key.isascii():
         raise ValidationFailed(
-            [
-                FieldError(
-                    "Idempotency-Key",
-                    f"must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters (a UUID is a good key)",
-                )
-            ]
+            [FieldError("Idempotency-Key", Text("idempotency.invalid", limit=IDEMPOTENCY_KEY_MAX_LENGTH))]
         )
     return key
 
@@ -139,13 +220,12 @@ _BATCH_ANSWER = (IngestBatch.id, IngestBatch.inserted, IngestBatch.revised, Inge
 async def problems(caller: Caller, parsed: ParsedBatch) -> list[FieldError]:
     """Every problem `ingest` would refuse this batch for, ordered by row; writes nothing.
 
-    The dry run of the upload page: the same parsing and the same placement rules (accounts in
-    the caller's scope, dates inside bindings and terms) as `ingest`, which checks them again
-    when the batch is confirmed."""
+    The dry run (the upload page's preview): the same parsing and the same placement rules
+    (accounts in the caller's scope, dates inside bindings and terms and not after today) as
+    `ingest`, which checks them again when the batch is sent."""
     policy.SUBMIT_PERFORMANCE.require(caller)
     terms = await _terms(caller, (code for code, _ in parsed.keys))
-    errors = [*parsed.errors, *place_records(parsed.keys, parsed.rows, terms.by_code)[1]]
-    return sorted(errors, key=lambda e: e.row or 0)
+    return parsed.all_errors(_placement(parsed, terms)[1])
 
 
 async def ingest(caller: Caller, parsed: ParsedBatch, *, idempotency_key: str | None = None) -> IngestResult:
@@ -160,7 +240,7 @@ async def ingest(caller: Caller, parsed: ParsedBatch, *, idempotency_key: str | 
     if parsed.errors:
         # Still check what can be checked, so one answer lists every problem of the batch.
         terms = await _terms(caller, (code for code, _ in parsed.keys))
-        parsed.raise_errors(place_records(parsed.keys, parsed.rows, terms.by_code)[1])
+        parsed.raise_errors(_placement(parsed, terms)[1])
     sha = parsed.content_sha256()
     async with transaction() as tx:
         if key is not None:
@@ -171,18 +251,12 @@ async def ingest(caller: Caller, parsed: ParsedBatch, *, idempotency_key: str | 
             if earlier:
                 if earlier[0]["content_sha256"] != sha:
                     raise ValidationFailed(
-                        [
-                            FieldError(
-                                "Idempotency-Key",
-                                f"was already used for a different batch (batch {earlier[0]['id']}); "
-                                "send new data under a new key",
-                            )
-                        ]
+                        [FieldError("Idempotency-Key", Text("idempotency.reused", batch=earlier[0]["id"]))]
                     )
                 return IngestResult(_answer(earlier[0]), replayed=True)
 
         terms = await _terms(caller, (code for code, _ in parsed.keys))
-        placed, errors = place_records(parsed.keys, parsed.rows, terms.by_code)
+        placed, errors = _placement(parsed, terms)
         parsed.raise_errors(errors)
         await store.lock_accounts(tx, [account_id for account_id, _ in placed])
         await store.stage(
@@ -235,6 +309,7 @@ async def ingest(caller: Caller, parsed: ParsedBatch, *, idempotency_key: str | 
             detail={
                 "source": source,
                 "format": parsed.source_format,
+                "profile": parsed.profile,
                 "records": records,
                 "inserted": answer.inserted,
                 "revised": answer.revised,
@@ -322,7 +397,7 @@ async def contract_metrics(
     end = end or contract["ends_on"]
     assert start is not None and end is not None
     if end < start:
-        raise ValidationFailed([FieldError("to", f"must not be before from ({start})")])
+        raise ValidationFailed([FieldError("to", Text("request.to_before_from", start=start.isoformat()))])
     found = await sum_totals([contract["id"]], start, end, _GROUP_BY[group])
     rows: Sequence[MetricsRow]
     if group == "total":
