@@ -8,7 +8,7 @@ import pytest
 
 from tests.support import CONTRACTS_DIR
 from vendor_ms.cli import main
-from vendor_ms.domain.performance import csv_header
+from vendor_ms.domain.performance_files import csv_header
 
 ROWS = [
     'pdd-mm:yk01,2026/3/1,"1,200",30,900,"1,234.5",1000,400,150,"12,345.67",140,2,80,76',
@@ -49,17 +49,22 @@ def test_ingest_with_a_token_reports_every_row_error(
     file = write_csv(tmp_path / "march.csv", ROWS, encoding="utf-8-sig")
     assert main(["--database-url", database, "ingest", str(file), "--token", other_vendor]) == 2
     err = capsys.readouterr().err
-    assert "error: not found (2 problems)" in err
-    assert "row 2: account: unknown account 'pdd-mm:yk01'" in err
-    assert "row 3: account: unknown account 'pdd-mm:yk02'" in err
+    # Chinese by default, each column named as the file wrote it
+    assert "error: 校验未通过（2 个问题）" in err
+    assert "第 2 行：客服账号：账号“pdd-mm:yk01”不存在，或不属于您可提交数据的合同" in err
+    assert "第 3 行：客服账号：账号“pdd-mm:yk02”不存在，或不属于您可提交数据的合同" in err
+    assert main(["--lang", "en", "--database-url", database, "ingest", str(file), "--token", other_vendor]) == 2
+    err = capsys.readouterr().err
+    assert "error: Validation failed (2 problems)" in err
+    assert "row 2: 客服账号: unknown account 'pdd-mm:yk01'" in err
 
     assert main(["--database-url", database, "users", "create", "--role", "vendor", "--vendor", "yunke"]) == 0
     own = capsys.readouterr().out.strip()
     bad = write_csv(tmp_path / "bad.csv", [*ROWS, "pdd-mm:yk03,2026-03-01,1,2,0,0,0,0,0,0,0,0,0,0"])
-    assert main(["--database-url", database, "ingest", str(bad), "--token", own]) == 2
+    assert main(["--lang", "en", "--database-url", database, "ingest", str(bad), "--token", own]) == 2
     err = capsys.readouterr().err
-    assert "row 4: unanswered_3min: must not exceed consultations (2 > 1)" in err
-    assert "row 4: date: 2026-03-01 is outside the binding of account 'pdd-mm:yk03'" in err
+    assert "row 4: 3分钟未人工回复人数: must not exceed 咨询人数 (2 > 1)" in err
+    assert "row 4: 日期: 2026-03-01 is outside the binding of account 'pdd-mm:yk03'" in err
     assert main(["--database-url", database, "ingest", str(file), "--token", own]) == 0
     assert capsys.readouterr().out == "batch 1: 2 inserted, 0 revised, 0 unchanged\n"
     assert main(["--database-url", database, "ingest", str(tmp_path / "missing.csv"), "--token", own]) == 2

@@ -11,7 +11,7 @@ import pytest
 
 from tests.support import bearer, daily, import_examples
 from vendor_ms.db.tables import AuditEvent, DailyRecord, DailyRecordRevision, IngestBatch
-from vendor_ms.domain.performance import csv_header
+from vendor_ms.domain.performance_files import csv_header
 
 DAILY = "/api/v1/performance/daily"
 DAILY_CSV = "/api/v1/performance/daily.csv"
@@ -27,8 +27,12 @@ async def row_counts() -> tuple[int, int, int, int]:
     )
 
 
+EN = {"Accept-Language": "en"}
+
+
 async def submit(client: httpx.AsyncClient, token: str, *records: dict[str, Any], key: str | None = None) -> Any:
-    headers = {**bearer(token), **({"Idempotency-Key": key} if key else {})}
+    """POST records, asking for English messages (the default, Chinese, is tested on its own)."""
+    headers = {**bearer(token), **EN, **({"Idempotency-Key": key} if key else {})}
     return await client.post(DAILY, json={"records": list(records)}, headers=headers)
 
 
@@ -88,8 +92,8 @@ async def test_one_bad_row_rejects_the_whole_batch_with_every_error(client, yunk
         daily("nope", "2026-03-01"),
         daily("pdd-mm:yk02", "2026-03-01", surveys=2, satisfied=3),
     )
-    # An account the vendor cannot see makes it a 404; every row's errors are listed all the same.
-    assert response.status_code == 404
+    # An account the vendor cannot see is one row error among the others, in the same 422.
+    assert response.status_code == 422
     problem = response.json()
     assert problem["error_count"] == 3
     assert [(e["row"], e["field"], e["message"]) for e in problem["errors"]] == [
@@ -156,8 +160,8 @@ async def test_one_bad_row_rejects_the_whole_batch_with_every_error(client, yunk
 async def test_each_rule_rejects_the_batch(client, yunke, record: dict[str, Any], field: str, message: str) -> None:
     before = await row_counts()
     response = await submit(client, yunke, daily("pdd-mm:yk01", "2026-03-01", consultations=5), record)
-    # An unknown account is a 404 (it may exist for someone else); every other rule a 422.
-    assert response.status_code == (404 if field == "account" else 422), response.text
+    # An unknown account (it may exist for someone else) is a row error like any other: 422.
+    assert response.status_code == 422, response.text
     assert [(e["row"], e["field"], e["message"]) for e in response.json()["errors"]] == [(2, field, message)]
     assert await row_counts() == before
 
@@ -224,6 +228,7 @@ async def test_the_same_idempotency_key_answers_the_first_answer(client, yunke) 
         {
             "field": "Idempotency-Key",
             "message": "was already used for a different batch (batch 1); send new data under a new key",
+            "code": "idempotency.reused",
         }
     ]
     bad = await submit(client, yunke, *records, key="x" * 201)
@@ -252,14 +257,17 @@ async def test_scope_vendor_shop_owner_finance(client, yunke, make_token) -> Non
     sufu = await make_token("vendor", vendor="sufu")
     foreign = await submit(client, sufu, daily("pdd-mm:yk01", "2026-03-01"))
     missing = await submit(client, sufu, daily("pdd-mm:yk77", "2026-03-01"))
-    # Another vendor's account reads exactly like one that does not exist: 404, naming nothing of it.
-    assert foreign.status_code == missing.status_code == 404
+    # Another vendor's account reads exactly like one that does not exist: the same 422, the same
+    # message, naming nothing of it.
+    assert foreign.status_code == missing.status_code == 422
     assert foreign.json()["errors"][0]["message"] == "unknown account 'pdd-mm:yk01'"
     assert missing.json()["errors"][0]["message"] == "unknown account 'pdd-mm:yk77'"
+    assert foreign.json()["errors"][0]["code"] == missing.json()["errors"][0]["code"] == "account.unknown"
+    assert foreign.headers["content-language"] == "en"
     assert (await submit(client, sufu, daily("pdd-jy:sf01", "2026-03-01"))).status_code == 201
 
     other_owner = await make_token("shop_owner", shops=["pdd-jiayi"])
-    assert (await submit(client, other_owner, daily("pdd-mm:yk01", "2026-03-01"))).status_code == 404
+    assert (await submit(client, other_owner, daily("pdd-mm:yk01", "2026-03-01"))).status_code == 422
     finance = await make_token("finance")
     denied = await submit(client, finance, daily("pdd-mm:yk01", "2026-03-01"))
     assert denied.status_code == 403
@@ -298,7 +306,7 @@ async def test_csv_upload_gbk_chinese_headers(client, yunke) -> None:
         ["pdd-mm:yk02", "2026-03-01", "5", "0", "5", "0", "5", "0", "0", "0", "0", "0", "0", "0"],
     ]
     text = ",".join(csv_header(chinese=True)) + "\r\n" + "".join(",".join(r) + "\r\n" for r in rows)
-    headers = {**bearer(yunke), "Content-Type": "text/csv"}
+    headers = {**bearer(yunke), **EN, "Content-Type": "text/csv"}
     response = await client.post(DAILY_CSV, content=text.encode("gbk"), headers=headers)
     assert response.status_code == 201, response.text
     assert response.json() == {"batch_id": 1, "inserted": 2, "revised": 0, "unchanged": 0}
@@ -313,9 +321,14 @@ async def test_csv_upload_gbk_chinese_headers(client, yunke) -> None:
     bad = text.replace("pdd-mm:yk02,2026-03-01,5,0", "pdd-mm:yk02,2026-03-02,5,6")
     response = await client.post(DAILY_CSV, content=bad.encode("utf-8-sig"), headers=headers)
     assert response.status_code == 422
-    # the header is row 1, so the second record is row 3
+    # the header is row 1, so the second record is row 3; the columns as the file wrote them
     assert response.json()["errors"] == [
-        {"field": "unanswered_3min", "message": "must not exceed consultations (6 > 5)", "row": 3}
+        {
+            "field": "3分钟未人工回复人数",
+            "message": "must not exceed 咨询人数 (6 > 5)",
+            "row": 3,
+            "code": "value.exceeds",
+        }
     ]
     assert await row_counts() == before
 

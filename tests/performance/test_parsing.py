@@ -11,15 +11,11 @@ import pytest
 
 from tests.support import daily
 from vendor_ms.domain.metrics import RECORD_FIELDS
-from vendor_ms.domain.performance import (
-    AccountTerm,
-    csv_header,
-    decode_csv_text,
-    parse_csv,
-    parse_json,
-    place_records,
-)
-from vendor_ms.errors import FieldError, MalformedInput, ValidationFailed
+from vendor_ms.domain.performance import parse_json
+from vendor_ms.domain.performance_files import csv_header, parse_csv
+from vendor_ms.domain.record_placement import AccountTerm, place_records
+from vendor_ms.errors import MalformedInput, ValidationFailed
+from vendor_ms.tabular import decode_csv_text
 
 
 def body(*records: dict[str, object]) -> bytes:
@@ -28,7 +24,7 @@ def body(*records: dict[str, object]) -> bytes:
 
 def problems(raw: bytes) -> list[tuple[int | None, str, str]]:
     parsed = parse_json(raw)
-    return [(e.row, e.field, e.message) for e in parsed.errors]
+    return [(e.row, e.field, e.render("en")) for e in parsed.errors]
 
 
 FULL = daily(
@@ -148,14 +144,17 @@ def test_batch_shape_errors() -> None:
         assert info.value.errors[0].field == field
     with pytest.raises(ValidationFailed) as info:
         parse_json(body(FULL, FULL), max_records=1)
-    assert info.value.errors == [FieldError("records", "has 2 records; at most 1 are accepted per batch")]
+    assert [(e.field, e.render("en")) for e in info.value.errors] == [
+        ("records", "has 2 records; at most 1 are accepted per batch")
+    ]
 
 
 def test_the_batch_limit_is_100000_records() -> None:
     records = [daily("a", f"2026-03-{d:02d}") for d in range(1, 2)] * 100_001
     with pytest.raises(ValidationFailed) as info:
         parse_json(msgspec.json.encode({"records": records}))
-    assert info.value.errors[0].message == "has 100,001 records; at most 100,000 are accepted per batch"
+    assert info.value.errors[0].render("en") == "has 100,001 records; at most 100,000 are accepted per batch"
+    assert info.value.errors[0].render("zh") == "共 100,001 条记录；每批最多接受 100,000 条"
 
 
 def test_at_most_1000_errors_are_listed_with_the_total() -> None:
@@ -232,7 +231,7 @@ def test_csv_errors_name_rows_as_the_spreadsheet_does() -> None:
         + "pdd-mm:yk01,2026-03-04,1\r\n"
     ).encode()
     parsed = parse_csv(raw)
-    assert [(e.row, e.field, e.message) for e in parsed.errors] == [
+    assert [(e.row, e.field, e.render("en")) for e in parsed.errors] == [
         (3, "consultations", "must be a whole number, got '1,20'"),
         (4, "consultations", "must not be negative, got -5"),
         (5, "response_seconds_total", "has more than 3 decimal places (1.0001)"),
@@ -244,17 +243,23 @@ def test_csv_header_problems_are_listed_together() -> None:
     header = [*csv_header()[:-1], "满意度", "咨询人数"]
     with pytest.raises(ValidationFailed) as info:
         parse_csv(csv_text(header, ROW).encode())
-    assert [(e.field, e.message) for e in info.value.errors] == [
-        ("满意度", "unknown column"),
-        ("consultations", "appears twice (columns 3 and 15)"),
-        ("satisfied", "missing column (header 'satisfied' or '满意数')"),
+    # Each named as the file wrote it (the missing one by its Chinese header), all in one answer.
+    assert [(e.row, e.field, e.render("en")) for e in info.value.errors] == [
+        (1, "满意度", "unknown column (export profile: 标准（SPEC 3 表头）)"),
+        (1, "咨询人数", "appears twice (columns 3 and 15)"),
+        (1, "满意数", "missing column (header “满意数”, “satisfied”)"),
+    ]
+    assert [e.render("zh") for e in info.value.errors] == [
+        "无法识别的列（导出模板：标准（SPEC 3 表头））",
+        "列名重复（第 3 列和第 15 列）",
+        "缺少此列（表头可写作 “满意数”、“satisfied”）",
     ]
 
 
 def test_unquoted_thousands_separator_gets_a_hint() -> None:
     raw = (",".join(csv_header()) + "\n" + ",".join(ROW) + "\n").encode()
     parsed = parse_csv(raw)
-    assert parsed.errors[0].message.endswith("(an unquoted thousands separator? quote such numbers)")
+    assert parsed.errors[0].render("en").endswith("(an unquoted thousands separator? quote such numbers)")
 
 
 def test_undecodable_and_empty_csv() -> None:
@@ -264,7 +269,7 @@ def test_undecodable_and_empty_csv() -> None:
         parse_csv(b"\r\n\r\n")
     with pytest.raises(ValidationFailed) as info:
         parse_csv((",".join(csv_header()) + "\n").encode())
-    assert info.value.errors[0].message == "is empty: send at least one record"
+    assert info.value.errors[0].render("en") == "is empty: send at least one record"
 
 
 def test_bom_is_detected() -> None:
@@ -286,13 +291,29 @@ def test_placement_checks_binding_and_contract_term() -> None:
         ("b", date(2026, 1, 15)),
         ("x", date(2026, 2, 1)),
     ]
-    placed, errors = place_records(keys, [1, 2, 3, 4, 5], {"a": [term], "b": [early]})
+    today = {"Asia/Shanghai": date(2026, 11, 15)}
+    placed, errors = place_records(keys, [1, 2, 3, 4, 5], {"a": [term], "b": [early]}, today)
     assert placed == [(7, 3), (8, 4)]
-    assert [(e.row, e.field, e.message) for e in errors] == [
+    assert [(e.row, e.field, e.render("en")) for e in errors] == [
         (2, "date", "2026-02-21 is outside the binding of account 'a' (2026-02-01 – 2026-02-20)"),
         (3, "date", "2025-12-15 is outside the contract term (2026-01-01 – 2026-12-31)"),
         (5, "account", "unknown account 'x'"),
     ]
+
+
+def test_placement_refuses_days_after_today_in_the_contracts_timezone() -> None:
+    shanghai = AccountTerm(7, 3, date(2026, 1, 1), None, date(2026, 1, 1), date(2026, 12, 31))
+    honolulu = AccountTerm(8, 4, date(2026, 1, 1), None, date(2026, 1, 1), date(2026, 12, 31), "Pacific/Honolulu")
+    # 2026-11-15 02:00 in Shanghai is still 2026-11-14 in Honolulu.
+    today = {"Asia/Shanghai": date(2026, 11, 15), "Pacific/Honolulu": date(2026, 11, 14)}
+    keys = [("a", date(2026, 11, 15)), ("a", date(2026, 11, 16)), ("b", date(2026, 11, 14)), ("b", date(2026, 11, 15))]
+    placed, errors = place_records(keys, [2, 3, 4, 5], {"a": [shanghai], "b": [honolulu]}, today, date_field="日期")
+    assert placed == [(7, 3), (8, 4)]
+    assert [(e.row, e.field, e.render("en")) for e in errors] == [
+        (3, "日期", "2026-11-16 is after today (2026-11-15 in Asia/Shanghai): performance data cannot be dated in the future"),
+        (5, "日期", "2026-11-15 is after today (2026-11-14 in Pacific/Honolulu): performance data cannot be dated in the future"),
+    ]
+    assert errors[0].render("zh") == "2026-11-16 晚于今天（Asia/Shanghai 时区的 2026-11-15）：不能提交未来日期的绩效数据"
 
 
 def test_record_fields_drive_the_request_schema() -> None:
