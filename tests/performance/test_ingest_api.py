@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -380,3 +380,54 @@ async def test_openapi_documents_both_request_bodies(client) -> None:
     assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in params)
     assert "/api/v1/contracts/{code}/metrics" in schema["paths"]
     assert "/api/v1/accounts/{code}/daily/{day}/revisions" in schema["paths"]
+
+
+async def test_problems_are_chinese_by_default_and_english_when_asked(client, yunke) -> None:
+    records = {"records": [daily("pdd-mm:yk01", "2026-03-01", surveys=2, satisfied=3), daily("nope", "2026-03-01")]}
+    chinese = await client.post(DAILY, json=records, headers=bearer(yunke))
+    assert chinese.status_code == 422
+    assert chinese.headers["content-language"] == "zh-CN"
+    problem = chinese.json()
+    assert (problem["title"], problem["error_count"]) == ("校验未通过", 2)
+    assert problem["detail"] == (
+        "共 2 个问题：第 1 行：satisfied：不能大于“surveys”（3 > 2）；"
+        "第 2 行：account：账号“nope”不存在，或不属于您可提交数据的合同"
+    )
+    english = await client.post(DAILY, json=records, headers={**bearer(yunke), "Accept-Language": "en-GB,en;q=0.8"})
+    assert english.headers["content-language"] == "en"
+    assert english.json()["title"] == "Validation failed"
+    assert [e["message"] for e in english.json()["errors"]] == [
+        "must not exceed surveys (3 > 2)",
+        "unknown account 'nope'",
+    ]
+    # the same problems, the same codes, in either language
+    assert [e["code"] for e in problem["errors"]] == [e["code"] for e in english.json()["errors"]]
+
+
+async def test_data_dated_after_today_in_the_contracts_timezone_is_refused_per_row(client, yunke, fixed_clock) -> None:
+    # The clock stands at 2026-11-15 10:00 in Shanghai, the contract's timezone.
+    before = await row_counts()
+    response = await submit(
+        client,
+        yunke,
+        daily("pdd-mm:yk01", "2026-11-15", consultations=3),
+        daily("pdd-mm:yk01", "2026-11-16", consultations=3),
+        daily("pdd-mm:yk02", "2026-11-16", consultations=-1),
+    )
+    assert response.status_code == 422
+    assert [(e["row"], e["field"], e["message"]) for e in response.json()["errors"]] == [
+        (
+            2,
+            "date",
+            "2026-11-16 is after today (2026-11-15 in Asia/Shanghai): performance data cannot be dated in the future",
+        ),
+        (3, "consultations", "must not be negative, got -1"),
+        (
+            3,
+            "date",
+            "2026-11-16 is after today (2026-11-15 in Asia/Shanghai): performance data cannot be dated in the future",
+        ),
+    ]
+    assert await row_counts() == before
+    fixed_clock.advance(timedelta(days=1))
+    assert (await submit(client, yunke, daily("pdd-mm:yk01", "2026-11-16", consultations=3))).status_code == 201

@@ -310,10 +310,20 @@ def test_placement_refuses_days_after_today_in_the_contracts_timezone() -> None:
     placed, errors = place_records(keys, [2, 3, 4, 5], {"a": [shanghai], "b": [honolulu]}, today, date_field="日期")
     assert placed == [(7, 3), (8, 4)]
     assert [(e.row, e.field, e.render("en")) for e in errors] == [
-        (3, "日期", "2026-11-16 is after today (2026-11-15 in Asia/Shanghai): performance data cannot be dated in the future"),
-        (5, "日期", "2026-11-15 is after today (2026-11-14 in Pacific/Honolulu): performance data cannot be dated in the future"),
+        (
+            3,
+            "日期",
+            "2026-11-16 is after today (2026-11-15 in Asia/Shanghai): performance data cannot be dated in the future",
+        ),
+        (
+            5,
+            "日期",
+            "2026-11-15 is after today (2026-11-14 in Pacific/Honolulu): performance data cannot be dated in the future",
+        ),
     ]
-    assert errors[0].render("zh") == "2026-11-16 晚于今天（Asia/Shanghai 时区的 2026-11-15）：不能提交未来日期的绩效数据"
+    assert (
+        errors[0].render("zh") == "2026-11-16 晚于今天（Asia/Shanghai 时区的 2026-11-15）：不能提交未来日期的绩效数据"
+    )
 
 
 def test_record_fields_drive_the_request_schema() -> None:

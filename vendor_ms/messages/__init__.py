@@ -1,7 +1,7 @@
 """Messages people read, as a code and its parameters, rendered in the reader's language.
 
 SPEC 10.4: messages are Chinese by default, English when asked (`Accept-Language: en`). A
-service or the domain never writes a sentence: it makes `Text("performance.negative", value=-3)`
+service or the domain never writes a sentence: it makes `Text("value.negative", value=-3)`
 and the place that answers (the API's problem documents, the CLI, a page) renders it with
 `Text.render(lang)` in the language it chose. Each feature's sentences live in one catalogue
 module beside this one (`problems`, `files`, `performance`, `documents`), as a pair (Chinese, English) of
