@@ -318,7 +318,8 @@ def test_placement_refuses_days_after_today_in_the_contracts_timezone() -> None:
         (
             5,
             "日期",
-            "2026-11-15 is after today (2026-11-14 in Pacific/Honolulu): performance data cannot be dated in the future",
+            "2026-11-15 is after today (2026-11-14 in Pacific/Honolulu): "
+            "performance data cannot be dated in the future",
         ),
     ]
     assert (

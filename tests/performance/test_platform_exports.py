@@ -149,14 +149,16 @@ async def test_a_rate_that_disagrees_with_its_counts_is_a_row_error_naming_the_c
     assert response.json()["errors"] == [
         {
             "field": "3分钟人工回复率",
-            "message": "95.30% 与本行的计数不符：(咨询人数 − 3分钟未人工回复累计) / 咨询人数 = (1250 − 60) / 1250 = 95.20%",
+            "message": "95.30% 与本行的计数不符："
+            "(咨询人数 − 3分钟未人工回复累计) / 咨询人数 = (1250 − 60) / 1250 = 95.20%",
             "row": 3,
             "code": "rate.disagrees",
         }
     ]
     english = await post_file(client, token, body.encode("gbk"), "csv", lang="en")
     assert english.json()["errors"][0]["message"] == (
-        "95.30% disagrees with the counts of this row: (咨询人数 − 3分钟未人工回复累计) / 咨询人数 = (1250 − 60) / 1250 = 95.20%"
+        "95.30% disagrees with the counts of this row: "
+        "(咨询人数 − 3分钟未人工回复累计) / 咨询人数 = (1250 − 60) / 1250 = 95.20%"
     )
     assert await counts() == before
 
@@ -229,7 +231,8 @@ async def test_the_profile_is_the_contracts_platform_or_the_one_named(client, ow
     assert bad.json()["errors"] == [
         {
             "field": "profile",
-            "message": "unknown export profile 'jingdong' (profiles: standard, pinduoduo, taobao, douyin, kuaishou, tmall)",
+            "message": "unknown export profile 'jingdong' "
+            "(profiles: standard, pinduoduo, taobao, douyin, kuaishou, tmall)",
             "code": "profile.unknown",
         }
     ]
