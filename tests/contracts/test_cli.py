@@ -65,6 +65,10 @@ async def test_an_invalid_file_reports_every_problem_and_exits_2(cli, tmp_path: 
     bad.write_text(text.replace('tax_rate = "0.06"', 'tax_rate = "6"').replace('"0.95"', '"9.5"'))
     assert cli("contracts", "import", str(bad)) == 2
     err = capfd.readouterr().err
+    assert f"{bad}：2 个问题" in err
+    assert "tax_rate：必须是 [0, 1] 之间的小数" in err
+    assert cli("--lang", "en", "contracts", "import", str(bad)) == 2
+    err = capfd.readouterr().err
     assert f"{bad}: 2 problem(s)" in err
     assert "tax_rate: must be a decimal in [0, 1]" in err
     assert "scorecard.items[0].bands[0].at_least: must be a decimal in [0, 1]" in err

@@ -83,7 +83,7 @@ async def test_malformed_json_is_400(client, make_token) -> None:
         "/api/v1/contracts", content=b'{"code": "X", ', headers={**bearer(admin), "content-type": "application/json"}
     )
     assert response.status_code == 400
-    assert response.json()["title"] in ("Malformed input", "Bad request")
+    assert response.json()["title"] == "无法解析的输入"  # Malformed input, in Chinese by default
 
 
 async def test_roles_and_scope(client, make_token) -> None:
@@ -134,7 +134,9 @@ async def test_roles_and_scope(client, make_token) -> None:
 async def test_tokens_are_required(client, make_token) -> None:
     no_token = await client.get("/api/v1/contracts")
     assert no_token.status_code == 401
-    assert no_token.json()["title"] == "Authentication required"
+    assert no_token.json()["title"] == "需要身份验证"
+    english = await client.get("/api/v1/contracts", headers={"Accept-Language": "en"})
+    assert english.json()["title"] == "Authentication required"
     assert (await client.get("/api/v1/contracts", headers=bearer("vms_wrong"))).status_code == 401
     assert (await client.get("/health")).json()["status"] == "ok"
 
@@ -192,5 +194,5 @@ async def test_an_account_cannot_serve_two_contracts_at_once(db) -> None:
     with pytest.raises(ValidationFailed) as info:
         await import_document(local_admin(), clash)
     assert info.value.errors[0].field == "accounts[2].code"
-    assert "already bound to another contract" in info.value.errors[0].message
+    assert "already bound to another contract" in info.value.errors[0].render("en")
     assert await Contract.count() == 1

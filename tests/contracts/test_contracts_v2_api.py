@@ -70,7 +70,7 @@ async def test_v2_problems_come_back_as_one_422_with_their_paths(client, make_to
     body["scorecard"]["items"][2]["grades"][1]["grade"] = "优"
     body["scorecard"]["items"][3]["name"] = "素质"
     body["quality"]["forbidden_words"].append("傻瓜")
-    response = await client.post("/api/v1/contracts", json=body, headers=admin)
+    response = await client.post("/api/v1/contracts", json=body, headers={**admin, "Accept-Language": "en"})
     assert response.status_code == 422
     assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [
         ("scorecard.items[2].grades[1].grade", "duplicate grade '优'"),
@@ -79,6 +79,12 @@ async def test_v2_problems_come_back_as_one_422_with_their_paths(client, make_to
             "quality.forbidden_words[3]",
             "duplicate of forbidden_words[1] '傻瓜' (compared after NFKC and case folding)",
         ),
+    ]
+    chinese = await client.post("/api/v1/contracts", json=body, headers=admin)
+    assert [e["message"] for e in chinese.json()["errors"]] == [
+        "等级 “优” 重复",
+        "考核项名称 “素质” 重复",
+        "与 forbidden_words[1]“傻瓜”重复（按 NFKC 规范化和大小写折叠比较）",
     ]
 
 

@@ -24,7 +24,7 @@ EXAMPLE = (CONTRACTS_DIR / "pdd-mengmeng-presale.toml").read_text(encoding="utf-
 def problems(data: dict) -> list[str]:
     with pytest.raises(ValidationFailed) as info:
         parse_document(data)
-    return [str(e) for e in info.value.errors]
+    return [e.describe("en") for e in info.value.errors]
 
 
 def example() -> dict:

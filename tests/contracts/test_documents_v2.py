@@ -84,7 +84,7 @@ CONTRACT_FILES = sorted(CONTRACTS_DIR.glob("*.toml"))
 def problems(data: dict) -> list[str]:
     with pytest.raises(ValidationFailed) as info:
         parse_document(data)
-    return [str(e) for e in info.value.errors]
+    return [e.describe("en") for e in info.value.errors]
 
 
 def v2() -> dict:
@@ -498,14 +498,14 @@ def test_an_event_that_no_deduction_item_lists_is_refused_with_its_field(item_na
     scorecard = parse_toml(EVERY_V2_SECTION).scorecard
     with pytest.raises(ValidationFailed) as info:
         scorecard.deduction_event(item_name, event)
-    assert [str(e) for e in info.value.errors] == [expected]
+    assert [e.describe("en") for e in info.value.errors] == [expected]
 
 
 def test_a_scorecard_without_deduction_items_says_so() -> None:
     scorecard = parse_toml(V1_EXAMPLE).scorecard
     with pytest.raises(ValidationFailed) as info:
         scorecard.deduction_event("出勤率", "late")
-    assert [str(e) for e in info.value.errors] == [
+    assert [e.describe("en") for e in info.value.errors] == [
         "item: the contract's scorecard has no deductions item '出勤率' (its deductions items: none)"
     ]
 

@@ -51,6 +51,9 @@ async def run_import(args: argparse.Namespace, settings: Settings) -> int:
     from vendor_ms.contracts.service import import_document
     from vendor_ms.domain.contract import parse_json, parse_toml
     from vendor_ms.errors import AppError, ValidationFailed
+    from vendor_ms.messages import DEFAULT_LANG, Text
+
+    lang = getattr(args, "lang", DEFAULT_LANG)
 
     try:
         files = collect_documents(args.paths)
@@ -69,9 +72,9 @@ async def run_import(args: argparse.Namespace, settings: Settings) -> int:
                 continue
             except ValidationFailed as exc:
                 failures += 1
-                print(f"{file}: {exc.error_count} problem(s)", file=sys.stderr)
+                print(Text("problems.in_file", file=str(file), count=exc.error_count).render(lang), file=sys.stderr)
                 for error in exc.errors:
-                    print(f"  {error}", file=sys.stderr)
+                    print(f"  {error.describe(lang)}", file=sys.stderr)
                 continue
             except AppError as exc:
                 failures += 1

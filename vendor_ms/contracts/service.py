@@ -41,6 +41,7 @@ from vendor_ms.domain.contract import (
     from_canonical_json,
 )
 from vendor_ms.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from vendor_ms.messages import Text
 from vendor_ms.pagination import Page, Window
 
 # ---------------------------------------------------------------------------------------------
@@ -174,20 +175,15 @@ async def _amend(
 ) -> ImportOutcome:
     errors = []
     if doc.shop.code != existing["shop_code"]:
-        errors.append(
-            FieldError("shop.code", f"a contract cannot move to another shop (it is {existing['shop_code']!r})")
-        )
+        errors.append(FieldError("shop.code", Text("contract.cannot_move_shop", shop=existing["shop_code"])))
     if doc.vendor.code != existing["vendor_code"]:
-        errors.append(
-            FieldError("vendor.code", f"a contract cannot move to another vendor (it is {existing['vendor_code']!r})")
-        )
+        errors.append(FieldError("vendor.code", Text("contract.cannot_move_vendor", vendor=existing["vendor_code"])))
     if effective_from is None:
         effective_from = clock.today(doc.timezone)
     if effective_from < latest["effective_from"]:
         errors.append(
             FieldError(
-                "effective_from",
-                f"must not be before the current version's effective_from ({latest['effective_from']})",
+                "effective_from", Text("contract.effective_from_before", day=latest["effective_from"].isoformat())
             )
         )
     if errors:
@@ -251,15 +247,17 @@ async def _sync_accounts(doc: ContractDocument, contract_id: int) -> list[str]:
                 errors.append(
                     FieldError(
                         f"{path}.code",
-                        f"account {term.code!r} is already bound to another contract "
-                        f"from {other['active_from']} to {other['active_to'] or 'open end'}",
+                        Text(
+                            "contract.account_bound_elsewhere",
+                            code=term.code,
+                            start=other["active_from"].isoformat(),
+                            end=other["active_to"].isoformat() if other["active_to"] else Text("date.open_end"),
+                        ),
                     )
                 )
         stray = await _records_outside(account.id, contract_id, term.active_from, term.active_to)
         if stray:
-            errors.append(
-                FieldError(path, f"account {term.code!r} has performance data on {stray} outside the new binding")
-            )
+            errors.append(FieldError(path, Text("contract.account_data_outside", code=term.code, day=str(stray))))
         binding = current.get(term.code)
         if binding is None:
             await AccountBinding(
@@ -277,12 +275,7 @@ async def _sync_accounts(doc: ContractDocument, contract_id: int) -> list[str]:
             continue
         stray = await _records_outside(binding["account"], contract_id, date.max, date.min)
         if stray:
-            errors.append(
-                FieldError(
-                    "accounts",
-                    f"account {code!r} has performance data; end its binding with active_to instead",
-                )
-            )
+            errors.append(FieldError("accounts", Text("contract.account_has_data", code=code)))
         await AccountBinding.delete().where(AccountBinding.id == binding["id"])
     if errors:
         raise ValidationFailed(errors)

@@ -53,6 +53,7 @@ from vendor_ms.domain.scorecard import (
     check_scorecard,
 )
 from vendor_ms.errors import FieldError, ValidationFailed
+from vendor_ms.messages import Text
 
 __all__ = [
     "Band",
@@ -217,7 +218,7 @@ def parse_toml(text: str) -> ContractDocument:
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        raise ValidationFailed([FieldError("", f"not valid TOML: {exc}")]) from None
+        raise ValidationFailed([FieldError("", Text("toml.invalid", reason=str(exc)))]) from None
     return parse_document(data)
 
 
@@ -235,32 +236,32 @@ def validate_document(doc: ContractDocument) -> list[FieldError]:
     problems = Problems()
     err = problems.add
     if doc.ends_on < doc.starts_on:
-        err("ends_on", f"must not be before starts_on ({doc.starts_on})")
+        err("ends_on", Text("contract.ends_before_start", start=doc.starts_on.isoformat()))
     try:
         ZoneInfo(doc.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        err("timezone", f"unknown timezone {doc.timezone!r} (use an IANA name such as Asia/Shanghai)")
+        err("timezone", Text("contract.timezone", timezone=doc.timezone))
     if doc.service_hours is not None:
         for key, value in (("from", doc.service_hours.from_), ("to", doc.service_hours.to)):
             if not _HHMM.match(value) or (value.startswith("24") and value != "24:00"):
-                err(f"service_hours.{key}", "must be a time HH:MM")
+                err(f"service_hours.{key}", Text("contract.hhmm"))
         if not problems.any_under("service_hours"):
             start = _hhmm(doc.service_hours.from_)
             end = _hhmm(doc.service_hours.to)
             if end <= start:
-                err("service_hours.to", "must be after service_hours.from")
+                err("service_hours.to", Text("contract.hours_order"))
     problems.rate("tax_rate", doc.tax_rate)
 
     seen_accounts: set[str] = set()
     for i, account in enumerate(doc.accounts):
         path = f"accounts[{i}]"
         if account.code in seen_accounts:
-            err(f"{path}.code", f"duplicate account code {account.code!r}")
+            err(f"{path}.code", Text("contract.duplicate_account", code=account.code))
         seen_accounts.add(account.code)
         if account.active_to is not None and account.active_to < account.active_from:
-            err(f"{path}.active_to", "must not be before active_from")
+            err(f"{path}.active_to", Text("contract.before_active_from"))
         if account.active_from > doc.ends_on or (account.active_to is not None and account.active_to < doc.starts_on):
-            err(path, "is active only outside the contract term")
+            err(path, Text("contract.account_outside_term"))
 
     _check_pricing(doc.pricing, problems)
     check_scorecard(doc.scorecard, problems)
@@ -279,18 +280,18 @@ def _check_pricing(p: Pricing, problems: Problems) -> None:
         path = f"pricing.consultation_tiers[{i}]"
         last = i == len(p.consultation_tiers) - 1
         if tier.up_to is None and not last:
-            problems.add(f"{path}.up_to", "only the last tier may be open-ended")
+            problems.add(f"{path}.up_to", Text("contract.tier_open_end"))
         if tier.up_to is not None:
             if tier.up_to <= previous_up_to:
                 problems.add(
                     f"{path}.up_to",
-                    "tiers must be strictly ascending" if i else "must be a positive integer",
+                    Text("contract.tiers_ascending" if i else "contract.positive_int"),
                 )
             previous_up_to = max(previous_up_to, tier.up_to)
         if tier.unit_price < 0:
-            problems.add(f"{path}.unit_price", "must not be negative")
+            problems.add(f"{path}.unit_price", Text("doc.not_negative"))
         elif decimal_places(tier.unit_price) > 4:
-            problems.add(f"{path}.unit_price", "must have at most 4 decimal places")
+            problems.add(f"{path}.unit_price", Text("doc.places", places=4))
 
 
 def _check_v2_sections(doc: ContractDocument, problems: Problems) -> None:
@@ -298,25 +299,25 @@ def _check_v2_sections(doc: ContractDocument, problems: Problems) -> None:
     problems.within("quality.appeal_window_hours", doc.quality.appeal_window_hours, 1, 720)
     words = doc.quality.forbidden_words
     if len(words) > FORBIDDEN_WORDS_LIMIT:
-        problems.add("quality.forbidden_words", f"must list at most {FORBIDDEN_WORDS_LIMIT} words")
+        problems.add("quality.forbidden_words", Text("contract.words_limit", limit=FORBIDDEN_WORDS_LIMIT))
     first_seen: dict[str, int] = {}
     for i, word in enumerate(words):
         path = f"quality.forbidden_words[{i}]"
         folded = fold_text(word)
         if not folded.strip():
-            problems.add(path, "must not be empty")
+            problems.add(path, Text("doc.not_empty"))
         elif word != word.strip():
-            problems.add(path, "must not start or end with whitespace")
+            problems.add(path, Text("contract.word_whitespace"))
         elif len(word) > FORBIDDEN_WORD_LENGTH:
-            problems.add(path, f"must be at most {FORBIDDEN_WORD_LENGTH} characters")
+            problems.add(path, Text("field.max_chars", limit=FORBIDDEN_WORD_LENGTH))
         elif folded in first_seen:
             j = first_seen[folded]
-            problems.add(path, f"duplicate of forbidden_words[{j}] {words[j]!r} (compared after NFKC and case folding)")
+            problems.add(path, Text("contract.word_duplicate", index=j, word=words[j]))
         else:
             first_seen[folded] = i
     deadline = doc.alerts.data_missing_deadline
     if not _HHMM.match(deadline) or deadline.startswith("24"):
-        problems.add("alerts.data_missing_deadline", "must be a time HH:MM between 00:00 and 23:59")
+        problems.add("alerts.data_missing_deadline", Text("contract.deadline"))
 
 
 def _hhmm(text: str) -> int:

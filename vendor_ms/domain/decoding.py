@@ -19,11 +19,20 @@ import msgspec
 from msgspec import inspect as mi
 
 from vendor_ms.errors import FieldError, MalformedInput, ValidationFailed
+from vendor_ms.messages import Text
 
 T = TypeVar("T")
 
 _DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 MAX_DECIMAL_DIGITS = 30
+
+
+class DecimalProblem(ValueError):
+    """Why a value is not a decimal, as a message (`str()` is its English, for msgspec)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.render("en"))
+        self.text = text
 
 
 def parse_decimal(value: object) -> Decimal:
@@ -34,28 +43,28 @@ def parse_decimal(value: object) -> Decimal:
     NaN, infinities and numbers with more than 30 digits are refused.
     """
     if isinstance(value, bool):
-        raise ValueError("must be a decimal string, not a boolean")
+        raise DecimalProblem(Text("decimal.not_boolean"))
     if isinstance(value, float):
-        raise ValueError('must be a decimal string such as "0.85"')
+        raise DecimalProblem(Text("decimal.not_float"))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError("must be a finite decimal")
+            raise DecimalProblem(Text("value.not_finite"))
         if abs(value.adjusted()) > MAX_DECIMAL_DIGITS:
-            raise ValueError(f"has more than {MAX_DECIMAL_DIGITS} digits")
+            raise DecimalProblem(Text("decimal.too_many_digits", limit=MAX_DECIMAL_DIGITS))
         value = format(value, "f")
     if isinstance(value, int):
         if abs(value) >= 10**MAX_DECIMAL_DIGITS:
-            raise ValueError(f"has more than {MAX_DECIMAL_DIGITS} digits")
+            raise DecimalProblem(Text("decimal.too_many_digits", limit=MAX_DECIMAL_DIGITS))
         return Decimal(value)
     if not isinstance(value, str):
-        raise ValueError("must be a decimal string")
+        raise DecimalProblem(Text("decimal.not_text"))
     text = value.strip()
     if len(text) > MAX_DECIMAL_DIGITS + 2 or not _DECIMAL_TEXT.match(text):
-        raise ValueError(f'must be a decimal string such as "0.85", got {value[:40]!r}')
+        raise DecimalProblem(Text("decimal.invalid", value=value[:40]))
     try:
         return Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern already excludes these
-        raise ValueError(f"must be a decimal string, got {value[:40]!r}") from None
+        raise DecimalProblem(Text("decimal.invalid", value=value[:40])) from None
 
 
 # JSON numbers become exact Decimals, never floats.
@@ -67,12 +76,12 @@ def decode_json_bytes(raw: bytes) -> Any:
     try:
         return JSON_DECODER.decode(raw)
     except msgspec.DecodeError as exc:
-        raise MalformedInput(f"malformed JSON: {exc}") from None
+        raise MalformedInput(Text("json.malformed", reason=str(exc))) from None
     except RecursionError:
         # msgspec recurses per nesting level; `[[[[...` 100,000 deep must be a 400, not a crash.
-        raise MalformedInput("malformed JSON: nested too deeply") from None
+        raise MalformedInput(Text("json.too_deep")) from None
     except UnicodeDecodeError as exc:
-        raise MalformedInput(f"malformed JSON: not UTF-8 (byte {exc.start})") from None
+        raise MalformedInput(Text("json.not_utf8", byte=exc.start)) from None
 
 
 def decode(data: object, type_: type[T], path: str = "") -> T:
@@ -135,14 +144,14 @@ def _check(value: object, t: mi.Type, path: str, errors: list[FieldError]) -> No
         return
     if isinstance(t, mi.NoneType):
         if value is not None:
-            errors.append(FieldError(path, "must be empty"))
+            errors.append(FieldError(path, Text("field.must_be_empty")))
         return
     if isinstance(t, mi.StructType):
         _check_struct(value, t, path, errors)
         return
     if isinstance(t, mi.ListType):
         if not isinstance(value, list):
-            errors.append(FieldError(path, "must be a list"))
+            errors.append(FieldError(path, Text("field.must_be_list")))
             return
         for i, item in enumerate(value):
             _check(item, t.item_type, _join(path, i), errors)
@@ -150,46 +159,46 @@ def _check(value: object, t: mi.Type, path: str, errors: list[FieldError]) -> No
     if isinstance(t, mi.LiteralType):
         if value not in t.values:
             choices = ", ".join(str(v) for v in t.values)
-            errors.append(FieldError(path, f"must be one of {choices}; got {str(value)[:40]!r}"))
+            errors.append(FieldError(path, Text("field.one_of", choices=choices, value=str(value)[:40])))
         return
     if isinstance(t, mi.StrType):
         if not isinstance(value, str):
-            errors.append(FieldError(path, "must be a string"))
+            errors.append(FieldError(path, Text("field.must_be_string")))
         elif t.max_length is not None and len(value) > t.max_length:
-            errors.append(FieldError(path, f"must be at most {t.max_length} characters"))
+            errors.append(FieldError(path, Text("field.max_chars", limit=t.max_length)))
         elif t.min_length is not None and len(value) < t.min_length:
-            errors.append(FieldError(path, "must not be empty" if t.min_length == 1 else "is too short"))
+            errors.append(FieldError(path, Text("doc.not_empty" if t.min_length == 1 else "field.too_short")))
         elif t.pattern is not None and not re.search(t.pattern, value):
-            errors.append(FieldError(path, f"must match {t.pattern}"))
+            errors.append(FieldError(path, Text("field.pattern", pattern=t.pattern)))
         return
     if isinstance(t, mi.BoolType):
         if not isinstance(value, bool):
-            errors.append(FieldError(path, "must be true or false"))
+            errors.append(FieldError(path, Text("field.must_be_bool")))
         return
     if isinstance(t, mi.IntType):
         if isinstance(value, bool) or not isinstance(value, int):
-            errors.append(FieldError(path, "must be an integer"))
+            errors.append(FieldError(path, Text("field.must_be_int")))
         elif t.ge is not None and value < t.ge:
-            errors.append(FieldError(path, f"must be ≥ {t.ge}"))
+            errors.append(FieldError(path, Text("field.at_least", limit=t.ge)))
         elif abs(value) >= 2**63:
-            errors.append(FieldError(path, "is too large"))
+            errors.append(FieldError(path, Text("field.too_large")))
         return
     if isinstance(t, mi.DecimalType):
         try:
             parse_decimal(value)
-        except ValueError as exc:
-            errors.append(FieldError(path, str(exc)))
+        except DecimalProblem as exc:
+            errors.append(FieldError(path, exc.text))
         return
     if isinstance(t, mi.DateType):
         if isinstance(value, datetime) or not isinstance(value, date | str):
-            errors.append(FieldError(path, "must be a date (YYYY-MM-DD)"))
+            errors.append(FieldError(path, Text("field.must_be_date")))
         elif isinstance(value, str):
             try:
                 date.fromisoformat(value)
                 if len(value) != 10:
                     raise ValueError
             except ValueError:
-                errors.append(FieldError(path, f"must be a date (YYYY-MM-DD), got {value[:40]!r}"))
+                errors.append(FieldError(path, Text("value.not_date_iso", value=repr(value[:40]))))
         return
     # Anything else: let msgspec judge this one value.
     try:
@@ -200,16 +209,16 @@ def _check(value: object, t: mi.Type, path: str, errors: list[FieldError]) -> No
 
 def _check_struct(value: object, t: mi.StructType, path: str, errors: list[FieldError]) -> None:
     if not isinstance(value, dict):
-        errors.append(FieldError(path, "must be a table (object)"))
+        errors.append(FieldError(path, Text("field.must_be_table")))
         return
     known = {f.encode_name for f in t.fields}
     for key in value:
         if key not in known:
-            errors.append(FieldError(_join(path, str(key)), "unknown field"))
+            errors.append(FieldError(_join(path, str(key)), Text("field.unknown")))
     for f in t.fields:
         field_path = _join(path, f.encode_name)
         if f.encode_name not in value:
             if f.required:
-                errors.append(FieldError(field_path, "is required"))
+                errors.append(FieldError(field_path, Text("field.required")))
             continue
         _check(value[f.encode_name], f.type, field_path, errors)

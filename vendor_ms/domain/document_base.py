@@ -21,6 +21,7 @@ import msgspec
 
 from vendor_ms.domain.money import decimal_places
 from vendor_ms.errors import FieldError
+from vendor_ms.messages import Message, Text
 
 MONEY_LIMIT = Decimal("1e13")  # every amount of a document stays below this (SPEC 14)
 
@@ -71,24 +72,24 @@ class Problems:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
 
-    def add(self, path: str, message: str) -> None:
+    def add(self, path: str, message: Message) -> None:
         self.errors.append(FieldError(path, message))
 
     def rate(self, path: str, value: Decimal | None) -> None:
         if value is not None and not in_unit(value):
-            self.add(path, "must be a decimal in [0, 1]")
+            self.add(path, Text("doc.rate"))
 
     def money(self, path: str, value: Decimal) -> None:
         if value < 0:
-            self.add(path, "must not be negative")
+            self.add(path, Text("doc.not_negative"))
         elif decimal_places(value) > 2:
-            self.add(path, "must have at most 2 decimal places (fen)")
+            self.add(path, Text("doc.fen"))
         elif value >= MONEY_LIMIT:
-            self.add(path, "is too large")
+            self.add(path, Text("doc.too_large"))
 
     def within(self, path: str, value: int, low: int, high: int) -> None:
         if not low <= value <= high:
-            self.add(path, f"must be between {low} and {high}")
+            self.add(path, Text("doc.between", low=low, high=high))
 
     def any_under(self, prefix: str) -> bool:
         return any(e.field.startswith(prefix) for e in self.errors)

@@ -297,10 +297,10 @@ def _parse_json_slowly(raw: bytes, max_records: int | None) -> ParsedBatch:
     body = decode_json_bytes(raw)  # MalformedInput for broken, too deeply nested or non-UTF-8 JSON
     if not isinstance(body, dict):
         raise ValidationFailed([FieldError("", Text("records.body_not_object"))])
-    problems = [FieldError(str(k)[:64], Text("records.unknown_field")) for k in body if k != "records"]
+    problems = [FieldError(str(k)[:64], Text("field.unknown")) for k in body if k != "records"]
     records = body.get("records")
     if records is None:
-        problems.append(FieldError("records", Text("records.required")))
+        problems.append(FieldError("records", Text("field.required")))
     elif not isinstance(records, list):
         problems.append(FieldError("records", Text("records.not_list")))
     if problems:
@@ -321,7 +321,7 @@ def _json_row(parsed: ParsedBatch, seen: dict[tuple[str, date], int], row: int, 
         return
     for key in item:
         if key not in _INDEX and key not in ("account", "date"):
-            errors.append(FieldError(str(key)[:64], Text("records.unknown_field"), row))
+            errors.append(FieldError(str(key)[:64], Text("field.unknown"), row))
     account = _json_account(item.get("account"), row, errors)
     day = _json_date(item.get("date"), row, errors)
     if account is not None and day is not None:
@@ -331,7 +331,7 @@ def _json_row(parsed: ParsedBatch, seen: dict[tuple[str, date], int], row: int, 
     for f in RECORD_FIELDS:
         value = item.get(f.name)
         if value is None:
-            code = "records.required" if f.name not in item else "records.not_null"
+            code = "field.required" if f.name not in item else "records.not_null"
             errors.append(FieldError(f.name, Text(code), row))
             values.append(0)
         elif f.kind == "int":
@@ -344,7 +344,7 @@ def _json_row(parsed: ParsedBatch, seen: dict[tuple[str, date], int], row: int, 
 
 def _json_account(value: object, row: int, errors: list[FieldError]) -> str | None:
     if value is None:
-        errors.append(FieldError("account", Text("records.required"), row))
+        errors.append(FieldError("account", Text("field.required"), row))
     elif not isinstance(value, str):
         errors.append(FieldError("account", Text("account.not_string"), row))
     elif not value:
@@ -372,7 +372,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _json_date(value: object, row: int, errors: list[FieldError]) -> date | None:
     if value is None:
-        errors.append(FieldError("date", Text("records.required"), row))
+        errors.append(FieldError("date", Text("field.required"), row))
         return None
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:

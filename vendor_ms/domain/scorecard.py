@@ -38,6 +38,7 @@ import msgspec
 from vendor_ms.domain.document_base import AddedDocStruct, DocStruct, Problems, in_unit
 from vendor_ms.domain.metrics import METRICS, MetricName
 from vendor_ms.errors import FieldError, ValidationFailed
+from vendor_ms.messages import Text
 
 ItemKind = Literal["metric", "graded", "deductions"]
 ItemName = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -163,20 +164,13 @@ class Scorecard(DocStruct, kw_only=True):
         `event`) when the scorecard has no such item or the item lists no such event."""
         found = self.item(item)
         if found is None or found.kind != "deductions":
-            names = ", ".join(i.effective_name for i in self.items if i.kind == "deductions") or "none"
-            raise ValidationFailed(
-                [
-                    FieldError(
-                        "item",
-                        f"the contract's scorecard has no deductions item {item!r} (its deductions items: {names})",
-                    )
-                ]
-            )
+            names = [i.effective_name for i in self.items if i.kind == "deductions"] or [Text("scorecard.none")]
+            raise ValidationFailed([FieldError("item", Text("scorecard.no_deductions_item", item=item, names=names))])
         for candidate in found.events:
             if candidate.event == event:
                 return candidate
-        listed = ", ".join(e.event for e in found.events)
-        raise ValidationFailed([FieldError("event", f"item {item!r} lists no event {event!r} (its events: {listed})")])
+        listed = [e.event for e in found.events]
+        raise ValidationFailed([FieldError("event", Text("scorecard.no_event", item=item, event=event, events=listed))])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,22 +194,22 @@ def check_scorecard(s: Scorecard, problems: Problems) -> None:
         path = f"scorecard.items[{i}]"
         duplicate_metric = item.metric is not None and item.kind == "metric" and item.metric in seen_metrics
         if duplicate_metric:
-            problems.add(f"{path}.metric", f"duplicate metric {item.metric!r}")
+            problems.add(f"{path}.metric", Text("scorecard.duplicate_metric", metric=item.metric))
         if item.metric is not None and item.kind == "metric":
             seen_metrics.add(item.metric)
         name = item.effective_name
         # An unnamed item repeating a metric is already reported above, as in v1.
         if name and name in seen_names and not (duplicate_metric and item.name is None):
-            problems.add(f"{path}.name", f"duplicate item name {name!r}")
+            problems.add(f"{path}.name", Text("scorecard.duplicate_name", name=name))
         seen_names.add(name)
         for field in _KIND_FIELDS:
             if field not in _FIELDS_OF_KIND[item.kind] and getattr(item, field) not in (None, []):
-                problems.add(f"{path}.{field}", f"does not belong to a {item.kind} item")
+                problems.add(f"{path}.{field}", Text("scorecard.not_of_kind", kind=item.kind))
         if item.kind == "metric":
             _check_metric_item(item, path, problems)
         else:
             if item.name is None:
-                problems.add(f"{path}.name", f"is required for a {item.kind} item (it has no metric to be named after)")
+                problems.add(f"{path}.name", Text("scorecard.name_required", kind=item.kind))
             if item.kind == "graded":
                 _check_graded_item(item, path, problems)
             else:
@@ -224,10 +218,10 @@ def check_scorecard(s: Scorecard, problems: Problems) -> None:
 
 def _check_metric_item(item: ScorecardItem, path: str, problems: Problems) -> None:
     if item.metric is None:
-        problems.add(f"{path}.metric", "is required for a metric item")
+        problems.add(f"{path}.metric", Text("scorecard.metric_required"))
         return
     is_rate = METRICS[item.metric].is_rate
-    bound = "must be a decimal in [0, 1]" if is_rate else "must not be negative"
+    bound = Text("doc.rate" if is_rate else "doc.not_negative")
 
     def threshold(where: str, value: Decimal) -> None:
         if (is_rate and not in_unit(value)) or value < 0:
@@ -237,14 +231,14 @@ def _check_metric_item(item: ScorecardItem, path: str, problems: Problems) -> No
     for j, line in enumerate(item.red_lines):
         rpath = f"{path}.red_lines[{j}]"
         if (line.below is None) == (line.above is None):
-            problems.add(rpath, "needs exactly one of below or above")
+            problems.add(rpath, Text("scorecard.below_or_above"))
             continue
         threshold(f"{rpath}.{'below' if line.below is not None else 'above'}", line.threshold)
         problems.rate(f"{rpath}.penalty_rate", line.penalty_rate)
     for j, daily in enumerate(item.daily_red_lines):
         dpath = f"{path}.daily_red_lines[{j}]"
         if (daily.below is None) == (daily.above is None):
-            problems.add(dpath, "needs exactly one of below or above")
+            problems.add(dpath, Text("scorecard.below_or_above"))
         else:
             threshold(f"{dpath}.{'below' if daily.below is not None else 'above'}", daily.threshold)
         problems.money(f"{dpath}.penalty_per_day", daily.penalty_per_day)
@@ -256,47 +250,47 @@ def _check_bands(bands: list[Band], path: str, threshold: Callable[[str, Decimal
     for j, band in enumerate(bands):
         bpath = f"{path}.bands[{j}]"
         if (band.at_least is None) == (band.at_most is None):
-            problems.add(bpath, "needs exactly one of at_least or at_most")
+            problems.add(bpath, Text("scorecard.least_or_most"))
             continue
         key = "at_least" if band.at_least is not None else "at_most"
         directions.add(key)
         threshold(f"{bpath}.{key}", band.threshold)
         if band.points < 0:
-            problems.add(f"{bpath}.points", "must not be negative (use red lines or incidents for deductions)")
+            problems.add(f"{bpath}.points", Text("scorecard.points_negative"))
         if previous is not None and len(directions) == 1:
             # The first band met wins, so a later band must be harder to miss than the one before.
             in_order = band.threshold < previous if key == "at_least" else band.threshold > previous
             if not in_order:
-                order = "descending" if key == "at_least" else "ascending"
-                problems.add(f"{bpath}.{key}", f"bands out of order: {key} thresholds must be strictly {order}")
+                order = "scorecard.bands_descending" if key == "at_least" else "scorecard.bands_ascending"
+                problems.add(f"{bpath}.{key}", Text(order, key=key))
         previous = band.threshold
     if len(directions) > 1:
-        problems.add(f"{path}.bands", "mixes at_least and at_most bands")
+        problems.add(f"{path}.bands", Text("scorecard.bands_mixed"))
 
 
 def _check_graded_item(item: ScorecardItem, path: str, problems: Problems) -> None:
     if not item.grades:
-        problems.add(f"{path}.grades", "a graded item needs at least one grade")
+        problems.add(f"{path}.grades", Text("scorecard.grades_required"))
     seen: set[str] = set()
     for j, grade in enumerate(item.grades):
         gpath = f"{path}.grades[{j}]"
         if grade.grade in seen:
-            problems.add(f"{gpath}.grade", f"duplicate grade {grade.grade!r}")
+            problems.add(f"{gpath}.grade", Text("scorecard.duplicate_grade", grade=grade.grade))
         seen.add(grade.grade)
         problems.within(f"{gpath}.points", grade.points, 0, POINTS_LIMIT)
 
 
 def _check_deductions_item(item: ScorecardItem, path: str, problems: Problems) -> None:
     if item.max_points is None:
-        problems.add(f"{path}.max_points", "is required for a deductions item")
+        problems.add(f"{path}.max_points", Text("scorecard.max_points_required"))
     else:
         problems.within(f"{path}.max_points", item.max_points, 1, POINTS_LIMIT)
     if not item.events:
-        problems.add(f"{path}.events", "a deductions item needs at least one event")
+        problems.add(f"{path}.events", Text("scorecard.events_required"))
     seen: set[str] = set()
     for j, event in enumerate(item.events):
         epath = f"{path}.events[{j}]"
         if event.event in seen:
-            problems.add(f"{epath}.event", f"duplicate event {event.event!r}")
+            problems.add(f"{epath}.event", Text("scorecard.duplicate_event", event=event.event))
         seen.add(event.event)
         problems.within(f"{epath}.points", event.points, 0, POINTS_LIMIT)

@@ -17,8 +17,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         '请求体必须是对象 {{"records": [...]}}',
         'the body must be an object {{"records": [...]}}',
     ),
-    "records.unknown_field": ("无法识别的字段", "unknown field"),
-    "records.required": ("必填", "is required"),
     "records.not_null": ("不能为 null", "must not be null"),
     "records.row_not_object": ("必须是包含日绩效字段的对象", "must be an object with the fields of a daily record"),
     "records.duplicate_day": (

@@ -25,6 +25,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "problems.many": ("共 {count:,} 个问题：{first}", "{count:,} problems: {first}"),
     "problems.header.one": ("{title}（1 个问题）", "{title} (1 problem)"),
     "problems.header.many": ("{title}（{count:,} 个问题）", "{title} ({count:,} problems)"),
+    "problems.in_file": ("{file}：{count:,} 个问题", "{file}: {count:,} problem(s)"),
     "problems.more": ("{first}；……", "{first}; ..."),
     "problems.at_row": ("第 {row} 行：{rest}", "row {row}: {rest}"),
     "problems.in_field": ("{field}：{message}", "{field}: {message}"),
