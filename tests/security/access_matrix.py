@@ -8,13 +8,14 @@ either, so that the status is about permission and never about validation. Witho
 with a revoked one, every route answers 401; that needs no entry.
 
 Admin and finance see everything, so "out of scope" changes nothing for them; the shop owner and
-the vendor get 404 for what is not theirs (existence never leaks; a batch naming an account they
-cannot see reads exactly like one naming an unknown account), and 403 where their role may not
-use the route at all.
+the vendor get 404 for what is not theirs (existence never leaks), and 403 where their role may
+not use the route at all. A batch naming an account they cannot see reads exactly like one naming
+an unknown account: a row error, answered with the batch's 422 like any other.
 """
 
 from __future__ import annotations
 
+import io
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ import msgspec
 from tests.security.world import ACCOUNT, CONTRACT, DATA_DAYS, READ_PERIOD, ROLES, SHOP, World, counts
 from tests.support import CONTRACTS_DIR, daily
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTRACT_FILE = {"in": "pdd-mengmeng-presale", "out": "pdd-jiayi-presale"}
 
 
@@ -109,6 +111,18 @@ def daily_csv(world: World, scope: str, expected: int) -> Call:
     return Call("/api/v1/performance/daily.csv", content=text.encode(), headers={"content-type": "text/csv"})
 
 
+def daily_xlsx(world: World, scope: str, expected: int) -> Call:
+    from openpyxl import Workbook
+
+    record = daily(ACCOUNT[scope], world.next_day(), **counts())
+    book = Workbook()
+    book.active.append(list(record))
+    book.active.append(list(record.values()))
+    out = io.BytesIO()
+    book.save(out)
+    return Call("/api/v1/performance/daily.xlsx", content=out.getvalue(), headers={"content-type": XLSX})
+
+
 def billing_run(world: World, scope: str, expected: int) -> Call:
     # A period of its own: re-running it replaces only its own drafts, none the other checks use.
     return Call("/api/v1/billing-runs", json={"period": "2026-11"})
@@ -134,8 +148,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/vendors"): Entry(everyone(), get("/api/v1/vendors")),
     ("GET", "/api/v1/accounts"): Entry(everyone(), get("/api/v1/accounts")),
     # performance data
-    ("POST", "/api/v1/performance/daily"): Entry(scoped(201, 404, allowed=SUBMITTERS), daily_json),
-    ("POST", "/api/v1/performance/daily.csv"): Entry(scoped(201, 404, allowed=SUBMITTERS), daily_csv),
+    # An account outside the caller's scope is a row error like any other: the batch's 422.
+    ("POST", "/api/v1/performance/daily"): Entry(scoped(201, 422, allowed=SUBMITTERS), daily_json),
+    ("POST", "/api/v1/performance/daily.csv"): Entry(scoped(201, 422, allowed=SUBMITTERS), daily_csv),
+    ("POST", "/api/v1/performance/daily.xlsx"): Entry(scoped(201, 422, allowed=SUBMITTERS), daily_xlsx),
     ("GET", "/api/v1/accounts/{code:str}/daily/{day:str}/revisions"): Entry(
         scoped(200), get("/api/v1/accounts/{account}/daily/{day}/revisions")
     ),

@@ -11,6 +11,7 @@ a body of the wrong media type 415, an oversized one 413.
 
 from __future__ import annotations
 
+import io
 import re
 import tomllib
 from dataclasses import dataclass
@@ -57,6 +58,17 @@ def contract(**overrides: object) -> bytes:
     return msgspec.json.encode({**doc, **overrides})
 
 
+def workbook(*rows: list[object]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def nested(depth: int) -> bytes:
     return b'{"records": ' + b"[" * depth + b"]" * depth + b"}"
 
@@ -72,6 +84,9 @@ class Hostile:
 
 
 DAILY, DAILY_CSV = "/api/v1/performance/daily", "/api/v1/performance/daily.csv"
+DAILY_XLSX = "/api/v1/performance/daily.xlsx"
+XLSX = {"content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MEDIA = {DAILY_CSV: CSV, DAILY_XLSX: XLSX}
 VOID = "/api/v1/invoices/{invoice_id}/void"  # route templates without their converters
 CORPUS = [
     # JSON that cannot be parsed: 400
@@ -146,6 +161,31 @@ CORPUS = [
     ),
     Hostile("CSV: NUL bytes", DAILY_CSV, f"{CSV_HEADER}\n".encode() + b"pdd-mm:yk01\x00,\x00\n", 422, "row 2"),
     Hostile("CSV: header only", DAILY_CSV, f"{CSV_HEADER}\n".encode(), 422, "is empty"),
+    # XLSX
+    Hostile("XLSX: not a workbook", DAILY_XLSX, b"PK\x03\x04 not a zip archive", 400, "XLSX file cannot be read"),
+    Hostile("XLSX: CSV bytes", DAILY_XLSX, f"{CSV_HEADER}\n{csv_row()}\n".encode(), 400, "XLSX file cannot be read"),
+    Hostile(  # a formula is never evaluated: without a cached value its cell reads as empty
+        "XLSX: formula account",
+        DAILY_XLSX,
+        workbook(CSV_HEADER.split(","), csv_row('=HYPERLINK("http://x")').split(",")),
+        422,
+        "account is empty",
+    ),
+    Hostile(
+        "XLSX: @ account",
+        DAILY_XLSX,
+        workbook(CSV_HEADER.split(","), csv_row("@SUM(A1)").split(",")),
+        422,
+        "is not an account code",
+    ),
+    Hostile(
+        "XLSX: text counts",
+        DAILY_XLSX,
+        workbook(CSV_HEADER.split(","), csv_row(consultations="一百").split(",")),
+        422,
+        "consultations",
+    ),
+    Hostile("XLSX: empty workbook", DAILY_XLSX, workbook(), 422, "no header row"),
     # the wrong media type, too large
     Hostile("CSV sent as JSON", DAILY, f"{CSV_HEADER}\n{csv_row()}\n".encode(), 415, "text/csv", CSV),
     Hostile("JSON sent as CSV", DAILY_CSV, records(), 415, "application/json", JSON),
@@ -191,7 +231,9 @@ async def test_hostile_input_gets_a_clear_4xx_and_writes_nothing(hostile_world) 
     wrong = []
     async with http:
         for case in CORPUS:
-            headers = {**(JSON if case.path != DAILY_CSV else CSV), **(case.headers or {}), **bearer(admin)}
+            # English: the fragments the corpus looks for are the English messages.
+            media = MEDIA.get(case.path, JSON)
+            headers = {**media, **(case.headers or {}), **bearer(admin), "Accept-Language": "en"}
             response = await http.post(case.path.format(invoice_id=issued), content=case.body, headers=headers)
             problem = response.json() if response.headers["content-type"] == "application/problem+json" else None
             named = problem is not None and case.says in problem["detail"] + " ".join(

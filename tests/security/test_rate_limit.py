@@ -37,7 +37,7 @@ async def test_the_fourth_write_in_a_minute_is_429(limited, make_token) -> None:
     assert refused.headers["content-type"] == "application/problem+json"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     problem = refused.json()
-    assert (problem["title"], problem["status"]) == ("Too many requests", 429)
+    assert (problem["title"], problem["status"]) == ("请求过于频繁", 429)  # Too many requests
     assert problem["detail"].startswith("more than 3 write requests in a minute for this token; retry in ")
     assert await Incident.count() == 3  # the refused write wrote nothing
 

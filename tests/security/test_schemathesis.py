@@ -41,12 +41,16 @@ from tests.support import bearer, stub_pdfs
 from vendor_ms.api.app import create_app
 from vendor_ms.db.engine import bind, engine_from_url, open_database
 from vendor_ms.settings import load_settings
+from vendor_ms.tabular import XLSX_MEDIA_TYPE
 
 MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 # No rate limit: one token sends every request (the limiter has tests of its own).
 APP = create_app(load_settings(write_rate_limit_per_minute=0), manage_database=False)
+# An XLSX body is binary: whatever schemathesis generates is sent as its bytes (the app must
+# answer a clean 400 for a body that is not a workbook, never a 5xx).
+schemathesis.serializer.alias(XLSX_MEDIA_TYPE, "application/octet-stream")
 schema = schemathesis.openapi.from_dict(APP.openapi_schema.to_schema())
 schema.app = APP
 schema.config.generation.update(

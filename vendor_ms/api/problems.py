@@ -36,13 +36,14 @@ PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://vendor-ms.dev/problems/"
 
 
-class ProblemError(msgspec.Struct, omit_defaults=True):
-    """One problem of the input: where (`row`, `field` as the input named it) and what."""
-
-    field: str
-    message: str
-    row: int | None = None
-    code: str | None = None  # the message's catalogue code, the same in every language
+# One problem of the input: where (`row`, `field` as the input named it) and what, rendered;
+# `code` is the message's catalogue code, the same in every language. Named FieldError in the
+# OpenAPI document, as it always was.
+ProblemError = msgspec.defstruct(
+    "FieldError",
+    [("field", str), ("message", str), ("row", int | None, None), ("code", str | None, None)],
+    omit_defaults=True,
+)
 
 
 class Problem(msgspec.Struct, omit_defaults=True):
@@ -51,7 +52,7 @@ class Problem(msgspec.Struct, omit_defaults=True):
     status: int
     detail: str
     instance: str | None = None
-    errors: list[ProblemError] | None = None
+    errors: list[ProblemError] | None = None  # type: ignore[valid-type]
     error_count: int | None = None
 
 
@@ -60,7 +61,7 @@ def request_language(request: Request[Any, Any, Any]) -> Lang:
     return negotiate(request.headers.get("accept-language"))
 
 
-def problem_errors(errors: list[FieldError], lang: Lang) -> list[ProblemError]:
+def problem_errors(errors: list[FieldError], lang: Lang) -> list[Any]:
     return [ProblemError(e.field, e.render(lang), e.row, e.code) for e in errors]
 
 
