@@ -135,7 +135,7 @@ def read_xlsx(raw: bytes, *, sheet: str | None = None) -> Table:
     return Table(header, header_row, rows, "xlsx", sheet=name)
 
 
-def _xlsx_rows(grid: list[list[object]]) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_rows(grid: Sequence[Sequence[object]]) -> Iterator[tuple[int, list[str]]]:
     for row, values in enumerate(grid, 1):
         cells = [cell_text(value) for value in values]
         while cells and not cells[-1]:

@@ -69,3 +69,20 @@ def test_ingest_with_a_token_reports_every_row_error(
     assert capsys.readouterr().out == "batch 1: 2 inserted, 0 revised, 0 unchanged\n"
     assert main(["--database-url", database, "ingest", str(tmp_path / "missing.csv"), "--token", own]) == 2
     assert main(["--database-url", database, "ingest", str(file), "--token", "vms_wrong"]) == 1
+
+
+def test_ingest_a_platforms_xlsx_export_with_its_sheet_and_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    assert main(["--database-url", url, "contracts", "import", str(CONTRACTS_DIR / "douyin-huayang-promo.toml")]) == 0
+    capsys.readouterr()
+    export = CONTRACTS_DIR / "samples" / "douyin-kefu-jixiao.xlsx"
+    args = ["--database-url", url, "ingest", str(export), "--shop", "douyin-huayang"]
+    assert main([*args, "--sheet", "Sheet1"]) == 2
+    assert "没有名为“Sheet1”的工作表（现有：客服绩效）" in capsys.readouterr().err
+    assert main([*args, "--profile", "douyin", "--sheet", "客服绩效"]) == 0
+    assert capsys.readouterr().out == "batch 1: 4 inserted, 0 revised, 0 unchanged\n"
+    # The GBK CSV of the same export, its profile found from the accounts' contract: the same content.
+    assert main([*args[:3], str(export.with_suffix(".csv")), "--shop", "douyin-huayang"]) == 0
+    assert capsys.readouterr().out == "already received as batch 1: nothing written (4 unchanged)\n"

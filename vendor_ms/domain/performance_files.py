@@ -222,7 +222,8 @@ def _check_derived(
     values: Sequence[int], cells: list[str], columns: Columns, row: int, errors: list[FieldError]
 ) -> None:
     """Each rate column of the row against the exact ratio of the row's counts (never stored)."""
-    totals = PerformanceTotals(**{f.name: from_units(f, v) for f, v in zip(RECORD_FIELDS, values, strict=True)})
+    counts: dict[str, Any] = {f.name: from_units(f, v) for f, v in zip(RECORD_FIELDS, values, strict=True)}
+    totals = PerformanceTotals(**counts)
     for position, metric, header, percent in columns.derived:
         shown = read_shown(cells[position], metric, percent)
         if shown is None:

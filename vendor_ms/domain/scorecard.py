@@ -164,7 +164,8 @@ class Scorecard(DocStruct, kw_only=True):
         `event`) when the scorecard has no such item or the item lists no such event."""
         found = self.item(item)
         if found is None or found.kind != "deductions":
-            names = [i.effective_name for i in self.items if i.kind == "deductions"] or [Text("scorecard.none")]
+            names: list[str | Text] = [i.effective_name for i in self.items if i.kind == "deductions"]
+            names = names or [Text("scorecard.none")]
             raise ValidationFailed([FieldError("item", Text("scorecard.no_deductions_item", item=item, names=names))])
         for candidate in found.events:
             if candidate.event == event:
