@@ -99,8 +99,9 @@ def negotiate(accept_language: str | None) -> Lang:
             ranked.append((-quality, position, tag.strip().lower()))
     for _, _, tag in sorted(ranked):
         primary = tag.split("-")[0]
-        if primary in LANGS:
-            return primary  # type: ignore[return-value]
+        for lang in LANGS:
+            if primary == lang:
+                return lang
         if primary == "*":
             return DEFAULT_LANG
     return DEFAULT_LANG
