@@ -186,7 +186,8 @@ _PROBLEM_DESCRIPTIONS = {
     409: "The record's state does not allow this (e.g. issuing an invoice twice)",
     413: "The body is larger than the server accepts",
     415: "The body's content type is not the one this route takes",
-    422: "Well-formed but invalid: `errors` lists every problem (field, message, row)",
+    422: "Well-formed but invalid: `errors` lists every problem (row, field as the input named it, message "
+    "in the language of Accept-Language, Chinese by default, and its code)",
     429: "Too many write requests for this token; retry after `Retry-After` seconds",
 }
 _EVERY_OPERATION = (400, 401, 404, 422)

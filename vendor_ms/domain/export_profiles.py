@@ -7,6 +7,13 @@ date, one of the counts of SPEC 3 (`RECORD_FIELDS`), a rate derived from those c
 headers of SPEC 3 (the JSON keys and the Chinese headers), so vendors' own files read under any
 of them. `STANDARD` is exactly those headers, plus the metrics by their names.
 
+The platforms' names come from their own material where it names them (Pinduoduo's 多多客服 →
+客服数据 → 客服绩效数据 with 咨询人数, 3分钟未人工回复累计, 3分钟人工回复率, 30秒应答率, 平均人工响应时长
+(平响), 询单转化率; Kuaishou's 商户客服3分钟回复率 and 客服满意度; Tmall's 退款纠纷率) and otherwise
+from the wording of each platform's back office (千牛's 旺旺 and 询单->最终付款人数, 抖店's 人工接待人数
+and 询单支付人数, 快手小店's 询单成交人数). A name not listed is refused as an unknown column, never
+guessed: adding one is one entry here.
+
 Headers are compared after NFKC (full-width brackets and digits become ASCII), without spaces,
 case-folded, and without a unit in brackets at the end: (秒), (s), (元), (人), (个), (次), (笔)
 name units only. A trailing (%) says the column's numbers are percentages ("95.2" is 95.2%).
