@@ -3,6 +3,7 @@ then all-or-nothing on confirmation; CSV in the API's encodings and XLSX."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date
@@ -45,10 +46,10 @@ async def check(web, name: str, content: bytes, mime: str = "text/csv"):
     return await web.post("/upload", data={"_csrf_token": token}, files={"file": (name, content, mime)})
 
 
-def problems(html: str) -> list[tuple[str, str, str]]:
-    table = html.split('id="problems"', 1)[1].split("</table>", 1)[0]
+def problems(page: str) -> list[tuple[str, str, str]]:
+    table = page.split('id="problems"', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr><td class=\"num\">(\d*)</td><td>(.*?)</td><td>(.*?)</td></tr>", table)
-    return [(r, c, re.sub(r"<.*?>", "", m)) for r, c, m in rows]
+    return [(r, html.unescape(c), html.unescape(re.sub(r"<.*?>", "", m))) for r, c, m in rows]
 
 
 async def confirm(web, answer) -> object:
@@ -62,8 +63,9 @@ async def test_a_file_with_errors_lists_every_problem_in_chinese_and_writes_noth
     assert answer.status_code == 200
     found = problems(answer.text)
     assert [(row, column) for row, column, _ in found] == [("4", "满意数"), ("5", "客服账号")]
-    assert found[0][2].startswith("不能大于「评价数」")  # the column as the file names it
-    assert found[1][2].startswith("客服账号 pdd-jy:sf01 不存在或不属于您的合同")
+    # the messages name the columns as the file wrote them, Chinese first, English beside
+    assert found[0][2] == "不能大于“评价数”（25 > 20） must not exceed 评价数 (25 > 20)"
+    assert found[1][2] == "账号“pdd-jy:sf01”不存在，或不属于您可提交数据的合同 unknown account 'pdd-jy:sf01'"
     assert "确认写入" not in answer.text
     assert "pdd-mm:yk02" in answer.text  # the preview shows the file's rows
     assert await DailyRecord.count() == 0
@@ -143,4 +145,20 @@ async def test_an_unreadable_file_is_a_problem_not_an_error(web, make_user, pinn
     await _vendor(web, make_user)
     answer = await check(web, "x.xlsx", b"PK\x03\x04 not really a workbook")
     assert answer.status_code == 200
-    assert problems(answer.text)[0][2].startswith("无法读取 XLSX 文件")
+    assert problems(answer.text)[0][2].startswith("XLSX 文件无法读取")
+
+
+async def test_a_platforms_export_is_previewed_and_checked_as_it_comes(web, make_user, pinned_clock):
+    from tests.support import CONTRACTS_DIR
+
+    await import_examples("pdd-mengmeng-presale")
+    await sign_in(web, await make_user("shop_owner", shops=["pdd-mengmeng"]))
+    export = (CONTRACTS_DIR / "samples" / "pinduoduo-kefu-jixiao.xlsx").read_bytes()
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    answer = await check(web, "客服绩效数据.xlsx", export, xlsx)
+    assert "确认写入" in answer.text
+    # the title line above the header is row 1, so the first record is row 3, as Excel shows it
+    assert '<tr><td class="num">3</td><td>pdd-mm:yk01</td>' in answer.text
+    assert "3分钟人工回复率" in answer.text
+    written = await confirm(web, answer)
+    assert re.search(r'id="inserted">4<', written.text)

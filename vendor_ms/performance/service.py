@@ -56,7 +56,7 @@ from vendor_ms.performance.schemas import (
     MetricValuesOut,
     RevisionOut,
 )
-from vendor_ms.tabular import FileFormat, read_table
+from vendor_ms.tabular import FileFormat, Table, read_table
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 200
 # Account codes per lookup query: far below the bound-parameter limits of both engines.
@@ -154,13 +154,21 @@ async def read_file(
     A file whose every column SPEC 3 names (a vendor's own file) needs no profile. Otherwise the
     accounts (in the caller's scope) say the platform; accounts of several platforms need the
     profile named; accounts of none (all unknown) read under SPEC 3 alone."""
-    chosen: ExportProfile | None = None
-    if profile is not None:
-        named = profile_named(profile)
-        if isinstance(named, Text):
-            raise ValidationFailed([FieldError("profile", named)])
-        chosen = named
+    named = _profile_named(profile)
     table = read_table(raw, sheet=sheet, file_format=file_format)
+    return await read_records(caller, table, profile=named, max_records=max_records, progress=progress)
+
+
+async def read_records(
+    caller: Caller,
+    table: Table,
+    *,
+    profile: str | ExportProfile | None = None,
+    max_records: int | None = MAX_BATCH_RECORDS,
+    progress: Callable[[int], None] | None = None,
+) -> ParsedBatch:
+    """`read_file` of a table already read (the upload page reads it once, for its preview too)."""
+    chosen = _profile_named(profile) if isinstance(profile, str) else profile
     if chosen is None:
         if all(STANDARD.column(cell) is not None for cell in table.header if cell):
             chosen = STANDARD
@@ -169,6 +177,15 @@ async def read_file(
             table.rows = iter(rows)
             chosen = await _profile_of_accounts(caller, table.header, rows)
     return parse_table(table, chosen, max_records=max_records, progress=progress)
+
+
+def _profile_named(name: str | None) -> ExportProfile | None:
+    if name is None:
+        return None
+    named = profile_named(name)
+    if isinstance(named, Text):
+        raise ValidationFailed([FieldError("profile", named)])
+    return named
 
 
 async def _profile_of_accounts(caller: Caller, header: list[str], rows: list[tuple[int, list[str]]]) -> ExportProfile:
