@@ -411,11 +411,12 @@ def _json_decimal(value: object, f: RecordField, row: int, errors: list[FieldErr
     return Decimal(0)
 
 
-def _show(value: object) -> str:
+def _show(value: object) -> str | Text:
+    """A JSON value as a message shows it: strings quoted and cut, containers by their kind."""
     if isinstance(value, str):
         return repr(value[:40])
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return "a list" if isinstance(value, list) else "an object"
+        return Text("value.a_list" if isinstance(value, list) else "value.an_object")
     return str(value)[:40]

@@ -25,6 +25,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # one value
     "value.empty": ("为空", "is empty"),
+    "value.a_list": ("一个列表", "a list"),
+    "value.an_object": ("一个对象", "an object"),
     "value.not_empty": ("不能为空", "must not be empty"),
     "value.negative": ("不能为负数，实际为 {value}", "must not be negative, got {value}"),
     "value.too_large": ("数值过大（{value}）", "is too large ({value})"),
